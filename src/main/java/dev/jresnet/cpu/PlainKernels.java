@@ -1,0 +1,165 @@
+package dev.jresnet.cpu;
+
+import dev.jresnet.model.ConvSpec;
+import dev.jresnet.model.PoolSpec;
+import dev.jresnet.model.Shape;
+import dev.jresnet.plan.PlanOp;
+
+/**
+ * Obviously-correct kernels: direct loops in PyTorch's definitions, one thread. They are the reference the fast
+ * kernels are tested against. NaN propagates as in PyTorch (ReLU and max pooling keep it).
+ */
+class PlainKernels implements CpuKernels {
+
+    /** Direct convolution: out[n,k,oh,ow] = bias[k] + sum_{c,kh,kw} w[k,c,kh,kw] * in[n, g*C/G + c, ih, iw], then epilogue. */
+    @Override
+    public void conv(PlanOp.ConvOp op, float[] in, float[] residual, float[] out, int batch) {
+        ConvSpec s = op.spec();
+        Shape is = op.inShape();
+        Shape os = op.outShape();
+        int inC = is.channels(), inH = is.height(), inW = is.width();
+        int outC = os.channels(), outH = os.height(), outW = os.width();
+        int inPerGroup = inC / s.groups();
+        int outPerGroup = outC / s.groups();
+        int plane = outH * outW;
+        float[] w = op.weight();
+        for (int n = 0; n < batch; n++) {
+            for (int k = 0; k < outC; k++) {
+                int g = k / outPerGroup;
+                int outBase = (n * outC + k) * plane;
+                java.util.Arrays.fill(out, outBase, outBase + plane, op.bias() == null ? 0f : op.bias()[k]);
+                for (int c = 0; c < inPerGroup; c++) {
+                    int inBase = (n * inC + g * inPerGroup + c) * inH * inW;
+                    for (int kh = 0; kh < s.kernelH(); kh++) {
+                        for (int kw = 0; kw < s.kernelW(); kw++) {
+                            float wv = w[((k * inPerGroup + c) * s.kernelH() + kh) * s.kernelW() + kw];
+                            int colShift = kw * s.dilationW() - s.padW();
+                            // Output columns whose input column iw = ow*stride + colShift lies inside the image.
+                            int owFrom = Math.max(0, Math.floorDiv(-colShift + s.strideW() - 1, s.strideW()));
+                            int owTo = Math.min(outW, Math.floorDiv(inW - 1 - colShift, s.strideW()) + 1);
+                            for (int oh = 0; oh < outH; oh++) {
+                                int ih = oh * s.strideH() + kh * s.dilationH() - s.padH();
+                                if (ih < 0 || ih >= inH) {
+                                    continue;
+                                }
+                                int outRow = outBase + oh * outW;
+                                int inRow = inBase + ih * inW + colShift;
+                                for (int ow = owFrom; ow < owTo; ow++) {
+                                    out[outRow + ow] += wv * in[inRow + ow * s.strideW()];
+                                }
+                            }
+                        }
+                    }
+                }
+                epilogue(out, residual, outBase, plane, op.relu());
+            }
+        }
+    }
+
+    static void epilogue(float[] out, float[] residual, int from, int count, boolean relu) {
+        if (residual != null) {
+            for (int i = from; i < from + count; i++) {
+                out[i] += residual[i];
+            }
+        }
+        if (relu) {
+            for (int i = from; i < from + count; i++) {
+                out[i] = Math.max(out[i], 0f);
+            }
+        }
+    }
+
+    @Override
+    public void batchNorm(PlanOp.BatchNormOp op, float[] in, float[] out, int batch) {
+        int channels = op.shape().channels();
+        int plane = op.shape().height() * op.shape().width();
+        for (int c = 0; c < channels; c++) {
+            double invStd = 1.0 / Math.sqrt((double) op.var()[c] + op.eps());
+            float scale = (float) (op.gamma()[c] * invStd);
+            float shift = (float) (op.beta()[c] - op.mean()[c] * op.gamma()[c] * invStd);
+            for (int n = 0; n < batch; n++) {
+                int base = (n * channels + c) * plane;
+                for (int i = base; i < base + plane; i++) {
+                    out[i] = in[i] * scale + shift;
+                }
+            }
+        }
+    }
+
+    @Override
+    public void relu(float[] in, float[] out, int count) {
+        for (int i = 0; i < count; i++) {
+            out[i] = Math.max(in[i], 0f);
+        }
+    }
+
+    @Override
+    public void add(PlanOp.AddOp op, float[] left, float[] right, float[] out, int batch) {
+        int count = (int) (batch * op.shape().elements());
+        for (int i = 0; i < count; i++) {
+            out[i] = left[i] + right[i];
+        }
+        epilogue(out, null, 0, count, op.relu());
+    }
+
+    @Override
+    public void maxPool(PlanOp.MaxPoolOp op, float[] in, float[] out, int batch) {
+        PoolSpec p = op.spec();
+        Shape is = op.inShape();
+        Shape os = op.outShape();
+        int inH = is.height(), inW = is.width(), outH = os.height(), outW = os.width();
+        for (int nc = 0; nc < batch * is.channels(); nc++) {
+            int inBase = nc * inH * inW;
+            int outBase = nc * outH * outW;
+            for (int oh = 0; oh < outH; oh++) {
+                for (int ow = 0; ow < outW; ow++) {
+                    float max = Float.NEGATIVE_INFINITY;
+                    for (int kh = 0; kh < p.kernel(); kh++) {
+                        int ih = oh * p.stride() - p.padding() + kh * p.dilation();
+                        if (ih < 0 || ih >= inH) {
+                            continue;
+                        }
+                        for (int kw = 0; kw < p.kernel(); kw++) {
+                            int iw = ow * p.stride() - p.padding() + kw * p.dilation();
+                            if (iw >= 0 && iw < inW) {
+                                float v = in[inBase + ih * inW + iw];
+                                if (v > max || Float.isNaN(v)) {
+                                    max = v;
+                                }
+                            }
+                        }
+                    }
+                    out[outBase + oh * outW + ow] = max;
+                }
+            }
+        }
+    }
+
+    @Override
+    public void globalAvgPool(PlanOp.GlobalAvgPoolOp op, float[] in, float[] out, int batch) {
+        int plane = op.inShape().height() * op.inShape().width();
+        for (int nc = 0; nc < batch * op.inShape().channels(); nc++) {
+            double sum = 0;
+            for (int i = nc * plane; i < (nc + 1) * plane; i++) {
+                sum += in[i];
+            }
+            out[nc] = (float) (sum / plane);
+        }
+    }
+
+    @Override
+    public void linear(PlanOp.LinearOp op, float[] in, float[] out, int batch) {
+        int inF = op.inFeatures();
+        int outF = op.outFeatures();
+        float[] w = op.weight();
+        for (int n = 0; n < batch; n++) {
+            for (int j = 0; j < outF; j++) {
+                double sum = op.bias() == null ? 0 : op.bias()[j];
+                for (int i = 0; i < inF; i++) {
+                    sum += (double) in[n * inF + i] * w[j * inF + i];
+                }
+                out[n * outF + j] = (float) sum;
+            }
+        }
+    }
+}

@@ -1,0 +1,65 @@
+package dev.jresnet.plan;
+
+import dev.jresnet.model.Graph;
+import dev.jresnet.model.Node;
+import dev.jresnet.model.Shape;
+import dev.jresnet.weights.StateDict;
+import dev.jresnet.weights.WeightsValidator;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Compiles a graph and its weights into a {@link Plan} for one input shape: checks the weights, lowers each node to
+ * an op over value numbers, runs the passes the options ask for (BatchNorm folding, fusions), then assigns values to
+ * reusable buffers.
+ */
+public final class Planner {
+    private Planner() {
+    }
+
+    /**
+     * @param source where the weights came from, named in errors
+     * @throws dev.jresnet.weights.WeightsMismatchException when the weights do not fit the graph
+     * @throws IllegalArgumentException                     when the input shape does not fit the graph
+     */
+    public static Plan plan(Graph graph, StateDict weights, String source, Shape input, PlannerOptions options) {
+        WeightsValidator.check(graph, weights, source);
+        Shape[] shapes = graph.shapes(input);
+        OpSequence ops = new OpSequence(lower(graph, weights, shapes), graph.output());
+        if (options.foldBatchNorm()) {
+            ops = FoldBatchNorm.apply(ops);
+        }
+        ops = FuseActivations.apply(ops, options);
+        return BufferAssignment.assign(graph.name(), ops, shapes, Graph.INPUT, options);
+    }
+
+    private static List<PlanOp> lower(Graph graph, StateDict w, Shape[] shapes) {
+        List<PlanOp> ops = new ArrayList<>();
+        for (Node node : graph.nodes()) {
+            String n = node.name();
+            int out = node.output();
+            if (node instanceof Node.Conv2d c) {
+                ops.add(new PlanOp.ConvOp(n, c.input(), out, PlanOp.NO_BUFFER, shapes[c.input()], shapes[out], c.spec(),
+                        w.floats(n + ".weight"), c.spec().bias() ? w.floats(n + ".bias") : null, false));
+            } else if (node instanceof Node.BatchNorm2d b) {
+                ops.add(new PlanOp.BatchNormOp(n, b.input(), out, shapes[out], w.floats(n + ".weight"), w.floats(n + ".bias"),
+                        w.floats(n + ".running_mean"), w.floats(n + ".running_var"), b.eps()));
+            } else if (node instanceof Node.Relu r) {
+                ops.add(new PlanOp.ReluOp(n, r.input(), out, shapes[out]));
+            } else if (node instanceof Node.MaxPool2d p) {
+                ops.add(new PlanOp.MaxPoolOp(n, p.input(), out, shapes[p.input()], shapes[out], p.spec()));
+            } else if (node instanceof Node.GlobalAvgPool p) {
+                ops.add(new PlanOp.GlobalAvgPoolOp(n, p.input(), out, shapes[p.input()]));
+            } else if (node instanceof Node.Linear l) {
+                ops.add(new PlanOp.LinearOp(n, l.input(), out, l.inFeatures(), l.outFeatures(), w.floats(n + ".weight"),
+                        l.bias() ? w.floats(n + ".bias") : null));
+            } else if (node instanceof Node.Add a) {
+                ops.add(new PlanOp.AddOp(n, a.left(), a.right(), out, shapes[out], false));
+            } else {
+                throw new IllegalStateException("no lowering for " + node.kind());
+            }
+        }
+        return ops;
+    }
+}

@@ -1,0 +1,79 @@
+package dev.jresnet;
+
+import dev.jresnet.cpu.CpuResNet;
+import dev.jresnet.model.ResNetConfig;
+import dev.jresnet.plan.PlannerOptions;
+import dev.jresnet.tensor.Metrics;
+import dev.jresnet.tensor.Npy;
+import dev.jresnet.tensor.SeededRandom;
+import dev.jresnet.tensor.Tensor;
+import dev.jresnet.testing.Golden;
+import dev.jresnet.testing.TorchOracle;
+import dev.jresnet.weights.RandomWeights;
+import dev.jresnet.weights.SafetensorsWriter;
+import dev.jresnet.weights.StateDict;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The CPU path against torchvision, fp32, with randomized BatchNorm statistics: every architecture against stored
+ * torchvision outputs (scripts/make_golden.py), and full-size resnet18 against torchvision run now.
+ */
+class TorchvisionParityTest {
+    static final double TOLERANCE = 1e-5;
+
+    static List<Golden.Case> cases() {
+        return Golden.cases();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void everyArchitectureMatchesStoredTorchvisionLogits(Golden.Case c) {
+        StateDict weights = RandomWeights.generate(c.config().graph(), c.weightsSeed());
+        Tensor input = c.readInput();
+        Tensor expected = c.readLogits();
+        for (PlannerOptions options : List.of(PlannerOptions.FUSED, PlannerOptions.REFERENCE)) {
+            try (CpuResNet net = CpuResNet.create(c.config(), weights, "seed " + c.weightsSeed(), options)) {
+                Tensor logits = net.forward(input);
+                assertArrayEquals(expected.shape(), logits.shape());
+                assertWithin(c.name() + (options.foldBatchNorm() ? " (BN folded)" : " (BN kept)"), logits, expected);
+            }
+        }
+    }
+
+    @Test
+    void fullSizeResnet18MatchesTorchvisionRunNow(@TempDir Path dir) throws Exception {
+        TorchOracle.assumeAvailable();
+        ResNetConfig config = ResNetConfig.named("resnet18");
+        StateDict weights = RandomWeights.generate(config.graph(), 42);
+        Tensor input = SeededRandom.normal(43, 2, 3, 224, 224);
+        Path weightsFile = dir.resolve("resnet18.safetensors");
+        SafetensorsWriter.write(weightsFile, weights, Map.of());
+        Npy.write(dir.resolve("x.npy"), input);
+        TorchOracle.runScript("torchvision_oracle.py", "--arch", "resnet18", "--weights", weightsFile.toString(),
+                "--input", dir.resolve("x.npy").toString(), "--output", dir.resolve("y.npy").toString());
+        Tensor expected = Npy.read(dir.resolve("y.npy"));
+        for (PlannerOptions options : List.of(PlannerOptions.FUSED, PlannerOptions.REFERENCE)) {
+            try (CpuResNet net = CpuResNet.create(config, weights, weightsFile.toString(), options)) {
+                assertWithin("resnet18 224x224 live" + (options.foldBatchNorm() ? " (BN folded)" : " (BN kept)"),
+                        net.forward(input), expected);
+            }
+        }
+    }
+
+    static void assertWithin(String label, Tensor actual, Tensor expected) {
+        double error = Metrics.relativeL2(actual.data(), expected.data());
+        System.out.printf(Locale.ROOT, "parity %-45s relative L2 %.3e%n", label, error);
+        assertTrue(error <= TOLERANCE, () -> label + ": relative L2 error " + error + " exceeds " + TOLERANCE);
+    }
+}

@@ -26,15 +26,20 @@ public final class Planner {
     public static Plan plan(Graph graph, StateDict weights, String source, Shape input, PlannerOptions options) {
         WeightsValidator.check(graph, weights, source);
         Shape[] shapes = graph.shapes(input);
-        OpSequence ops = new OpSequence(lower(graph, weights, shapes), graph.output());
-        if (options.foldBatchNorm()) {
-            ops = FoldBatchNorm.apply(ops);
-        }
-        ops = FuseActivations.apply(ops, options);
+        OpSequence ops = optimize(lower(graph, weights, shapes), options);
         return BufferAssignment.assign(graph.name(), ops, shapes, Graph.INPUT, options);
     }
 
-    private static List<PlanOp> lower(Graph graph, StateDict w, Shape[] shapes) {
+    /** The graph passes the options ask for, over value numbers. */
+    static OpSequence optimize(OpSequence ops, PlannerOptions options) {
+        if (options.foldBatchNorm()) {
+            ops = FoldBatchNorm.apply(ops);
+        }
+        return FuseActivations.apply(ops, options);
+    }
+
+    /** One op per node, buffers numbered as the graph's values, weights bound as float32. */
+    static OpSequence lower(Graph graph, StateDict w, Shape[] shapes) {
         List<PlanOp> ops = new ArrayList<>();
         for (Node node : graph.nodes()) {
             String n = node.name();
@@ -60,6 +65,6 @@ public final class Planner {
                 throw new IllegalStateException("no lowering for " + node.kind());
             }
         }
-        return ops;
+        return new OpSequence(ops, graph.output());
     }
 }

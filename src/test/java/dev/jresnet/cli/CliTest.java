@@ -1,0 +1,110 @@
+package dev.jresnet.cli;
+
+import dev.jresnet.tensor.Metrics;
+import dev.jresnet.tensor.Npy;
+import dev.jresnet.tensor.Tensor;
+import dev.jresnet.testing.Golden;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class CliTest {
+    @TempDir
+    Path dir;
+
+    /** Runs the CLI in-process and returns exit code, stdout and stderr. */
+    record Run(int code, String out, String err) {
+    }
+
+    static Run cli(String... args) {
+        PrintStream oldOut = System.out;
+        PrintStream oldErr = System.err;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            int code = Main.run(args);
+            return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(oldOut);
+            System.setErr(oldErr);
+        }
+    }
+
+    @Test
+    void summaryPrintsTorchvisionsParameterCountsAndTheMacs() {
+        Run r18 = cli("summary", "--arch", "resnet18");
+        assertEquals(0, r18.code(), r18.err());
+        assertTrue(r18.out().contains("Total parameters: 11,689,512"), r18.out());
+        assertTrue(r18.out().contains("Total MACs per sample: 1,81"), r18.out());
+        Run r50 = cli("summary", "--arch", "resnet50", "--input-size", "64", "64");
+        assertTrue(r50.out().contains(String.format("Total parameters: %,d", Golden.named("resnet50").torchvisionParameters())), r50.out());
+        Run digits = cli("summary", "--arch", "resnet18", "--num-classes", "10", "--in-channels", "1", "--input-size", "32", "32");
+        assertTrue(digits.out().contains(String.format("Total parameters: %,d",
+                Golden.named("resnet18_1ch_10cls_odd").torchvisionParameters())), digits.out());
+    }
+
+    @Test
+    void randomWeightsThenInferReproducesTorchvisionsLogits() throws Exception {
+        Golden.Case c = Golden.named("resnet18");
+        Path weights = dir.resolve("w.safetensors");
+        Run made = cli("random-weights", "--arch", "resnet18", "--seed", Long.toString(c.weightsSeed()), "--out", weights.toString());
+        assertEquals(0, made.code(), made.err());
+        Path logits = dir.resolve("y.npy");
+        Run inferred = cli("infer", "--arch", "resnet18", "--weights", weights.toString(), "--input", c.input().toString(),
+                "--output", logits.toString());
+        assertEquals(0, inferred.code(), inferred.err());
+        Tensor y = Npy.read(logits);
+        assertEquals(2, y.rank());
+        assertTrue(Metrics.relativeL2(y.data(), c.readLogits().data()) <= 1e-5);
+    }
+
+    @Test
+    void userErrorsAreOneLineNamingTheFileOrShape() throws Exception {
+        Path weights = dir.resolve("bad.safetensors");
+        Files.write(weights, new byte[]{1, 2, 3});
+        Golden.Case c = Golden.named("resnet18");
+        Run bad = cli("infer", "--arch", "resnet18", "--weights", weights.toString(), "--input", c.input().toString(),
+                "--output", dir.resolve("y.npy").toString());
+        assertEquals(1, bad.code());
+        assertEquals("error: " + weights + ": truncated: 3 bytes, shorter than the 8-byte header length", bad.err().trim());
+
+        Path good = dir.resolve("w.safetensors");
+        cli("random-weights", "--arch", "resnet18", "--num-classes", "10", "--seed", "1", "--out", good.toString());
+        Run wrongArch = cli("infer", "--arch", "resnet34", "--weights", good.toString(), "--input", c.input().toString(),
+                "--output", dir.resolve("y.npy").toString());
+        assertEquals(1, wrongArch.code());
+        assertTrue(wrongArch.err().contains("weights do not match resnet34"), wrongArch.err());
+        assertTrue(wrongArch.err().contains("fc.weight is [10, 512], expected [1000, 512]"), wrongArch.err());
+
+        Path gray = dir.resolve("gray.safetensors");
+        cli("random-weights", "--arch", "resnet18", "--in-channels", "1", "--seed", "1", "--out", gray.toString());
+        Run wrongShape = cli("infer", "--arch", "resnet18", "--in-channels", "1", "--weights", gray.toString(), "--input",
+                c.input().toString(), "--output", dir.resolve("y.npy").toString());
+        assertEquals(1, wrongShape.code());
+        assertTrue(wrongShape.err().contains("resnet18 takes 1 input channels, got [3, 64, 64]"),
+                wrongShape.err());
+
+        Run unknown = cli("summary", "--arch", "resnet7");
+        assertEquals(1, unknown.code());
+        assertTrue(unknown.err().startsWith("error: unknown architecture 'resnet7'"), unknown.err());
+    }
+
+    @Test
+    void theDefaultRunComputesSomethingReal() {
+        Run r = cli();
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("resnet18, 11,689,512 parameters"), r.out());
+        assertTrue(r.out().contains("image 1 top-5:"), r.out());
+        assertTrue(r.out().contains("fused vs reference plan: relative L2 difference"), r.out());
+    }
+}

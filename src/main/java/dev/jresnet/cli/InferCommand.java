@@ -1,6 +1,7 @@
 package dev.jresnet.cli;
 
 import dev.jresnet.cpu.CpuResNet;
+import dev.jresnet.model.ModelConfig;
 import dev.jresnet.tensor.Npy;
 import dev.jresnet.tensor.Tensor;
 import dev.jresnet.weights.SafetensorsReader;
@@ -36,10 +37,11 @@ final class InferCommand implements Callable<Integer> {
         }
         Tensor batch = Npy.read(input);
         long start = System.nanoTime();
-        try (CpuResNet net = CpuResNet.create(model.config(), SafetensorsReader.read(weights), weights.toString())) {
+        ModelConfig config = model.config();
+        try (CpuResNet net = CpuResNet.create(config, SafetensorsReader.read(weights), weights.toString())) {
             Tensor logits = net.forward(batch);
             Npy.write(output, logits);
-            System.err.printf("%s: %d images %s in %.1f ms, logits %s written to %s%n", model.arch, batch.dim(0),
+            System.err.printf("%s: %d images %s in %.1f ms, logits %s written to %s%n", config.name(), batch.dim(0),
                     batch.shapeString(), (System.nanoTime() - start) / 1e6, logits.shapeString(), output);
         }
         return 0;

@@ -19,7 +19,7 @@ final class SummaryCommand implements Callable<Integer> {
     int[] inputSize = {224, 224};
 
     @Override
-    public Integer call() {
+    public Integer call() throws Exception {
         ModelConfig config = model.config();
         var graph = config.graph();
         System.out.print(ModelSummary.of(graph, new Shape(graph.inputChannels(), inputSize[0], inputSize[1])).format());

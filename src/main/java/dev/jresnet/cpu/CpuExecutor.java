@@ -64,6 +64,12 @@ public final class CpuExecutor implements PlanExecutor {
             kernels.add(a, first, buffers[a.right()], out, n);
         } else if (op instanceof PlanOp.MaxPoolOp p) {
             kernels.maxPool(p, first, out, n);
+        } else if (op instanceof PlanOp.AvgPoolOp p) {
+            kernels.avgPool(p, first, out, n);
+        } else if (op instanceof PlanOp.PadOp p) {
+            kernels.pad(p, first, out, n);
+        } else if (op instanceof PlanOp.ChannelPadOp p) {
+            kernels.channelPad(p, first, out, n);
         } else if (op instanceof PlanOp.GlobalAvgPoolOp p) {
             kernels.globalAvgPool(p, first, out, n);
         } else if (op instanceof PlanOp.LinearOp l) {

@@ -17,6 +17,12 @@ interface CpuKernels {
 
     void maxPool(PlanOp.MaxPoolOp op, float[] in, float[] out, int batch);
 
+    void avgPool(PlanOp.AvgPoolOp op, float[] in, float[] out, int batch);
+
+    void pad(PlanOp.PadOp op, float[] in, float[] out, int batch);
+
+    void channelPad(PlanOp.ChannelPadOp op, float[] in, float[] out, int batch);
+
     void globalAvgPool(PlanOp.GlobalAvgPoolOp op, float[] in, float[] out, int batch);
 
     void linear(PlanOp.LinearOp op, float[] in, float[] out, int batch);

@@ -1,6 +1,8 @@
 package dev.jresnet.cpu;
 
+import dev.jresnet.model.AvgPoolSpec;
 import dev.jresnet.model.ConvSpec;
+import dev.jresnet.model.PaddingMode;
 import dev.jresnet.model.PoolSpec;
 import dev.jresnet.model.Shape;
 import dev.jresnet.plan.PlanOp;
@@ -130,6 +132,83 @@ class PlainKernels implements CpuKernels {
                         }
                     }
                     out[outBase + oh * outW + ow] = max;
+                }
+            }
+        }
+    }
+
+    /** PyTorch's avg_pool2d: windows clipped to input + padding; the divisor counts padding only if asked to. */
+    @Override
+    public void avgPool(PlanOp.AvgPoolOp op, float[] in, float[] out, int batch) {
+        AvgPoolSpec p = op.spec();
+        int inH = op.inShape().height(), inW = op.inShape().width();
+        int outH = op.outShape().height(), outW = op.outShape().width();
+        for (int nc = 0; nc < batch * op.inShape().channels(); nc++) {
+            int inBase = nc * inH * inW;
+            for (int oh = 0; oh < outH; oh++) {
+                int h0 = oh * p.stride() - p.padding();
+                int h1 = Math.min(h0 + p.kernel(), inH + p.padding());
+                for (int ow = 0; ow < outW; ow++) {
+                    int w0 = ow * p.stride() - p.padding();
+                    int w1 = Math.min(w0 + p.kernel(), inW + p.padding());
+                    int windowWithPadding = (h1 - h0) * (w1 - w0);
+                    int hFrom = Math.max(h0, 0), hTo = Math.min(h1, inH);
+                    int wFrom = Math.max(w0, 0), wTo = Math.min(w1, inW);
+                    double sum = 0;
+                    for (int h = hFrom; h < hTo; h++) {
+                        for (int w = wFrom; w < wTo; w++) {
+                            sum += in[inBase + h * inW + w];
+                        }
+                    }
+                    int divisor = p.countIncludePad() ? windowWithPadding : (hTo - hFrom) * (wTo - wFrom);
+                    out[(nc * outH + oh) * outW + ow] = (float) (sum / divisor);
+                }
+            }
+        }
+    }
+
+    @Override
+    public void pad(PlanOp.PadOp op, float[] in, float[] out, int batch) {
+        int inH = op.inShape().height(), inW = op.inShape().width();
+        int outH = op.outShape().height(), outW = op.outShape().width();
+        for (int nc = 0; nc < batch * op.inShape().channels(); nc++) {
+            for (int oh = 0; oh < outH; oh++) {
+                int ih = sourceIndex(oh - op.top(), inH, op.mode());
+                for (int ow = 0; ow < outW; ow++) {
+                    int iw = sourceIndex(ow - op.left(), inW, op.mode());
+                    out[(nc * outH + oh) * outW + ow] = ih < 0 || iw < 0 ? 0f : in[(nc * inH + ih) * inW + iw];
+                }
+            }
+        }
+    }
+
+    /** The input row (or column) an output position copies, or -1 for a zero; i may lie outside [0, size). */
+    static int sourceIndex(int i, int size, PaddingMode mode) {
+        if (i >= 0 && i < size) {
+            return i;
+        }
+        return switch (mode) {
+            case ZEROS -> -1;
+            case REFLECT -> i < 0 ? -i : 2 * (size - 1) - i;
+            case REPLICATE -> i < 0 ? 0 : size - 1;
+            case CIRCULAR -> Math.floorMod(i, size);
+        };
+    }
+
+    @Override
+    public void channelPad(PlanOp.ChannelPadOp op, float[] in, float[] out, int batch) {
+        Shape is = op.inShape();
+        Shape os = op.outShape();
+        int outPlane = os.height() * os.width();
+        java.util.Arrays.fill(out, 0, (int) (batch * os.elements()), 0f);
+        for (int n = 0; n < batch; n++) {
+            for (int c = 0; c < is.channels(); c++) {
+                int inBase = (n * is.channels() + c) * is.height() * is.width();
+                int outBase = (n * os.channels() + c + op.padBefore()) * outPlane;
+                for (int oh = 0; oh < os.height(); oh++) {
+                    for (int ow = 0; ow < os.width(); ow++) {
+                        out[outBase + oh * os.width() + ow] = in[inBase + oh * op.stride() * is.width() + ow * op.stride()];
+                    }
                 }
             }
         }

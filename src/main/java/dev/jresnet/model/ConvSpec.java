@@ -20,6 +20,11 @@ public record ConvSpec(int inChannels, int outChannels, int kernelH, int kernelW
         return new ConvSpec(in, out, kernel, kernel, stride, stride, padding, padding, dilation, dilation, groups, bias);
     }
 
+    /** The same convolution with no implicit padding (after an explicit padding op). */
+    public ConvSpec withoutPadding() {
+        return new ConvSpec(inChannels, outChannels, kernelH, kernelW, strideH, strideW, 0, 0, dilationH, dilationW, groups, bias);
+    }
+
     public int[] weightShape() {
         return new int[]{outChannels, inChannels / groups, kernelH, kernelW};
     }

@@ -20,7 +20,11 @@ public final class GraphBuilder {
     }
 
     public int conv(String layer, int x, ConvSpec spec) {
-        return add(new Node.Conv2d(layer, x, nextValue, spec));
+        return conv(layer, x, spec, PaddingMode.ZEROS);
+    }
+
+    public int conv(String layer, int x, ConvSpec spec, PaddingMode paddingMode) {
+        return add(new Node.Conv2d(layer, x, nextValue, spec, paddingMode));
     }
 
     public int batchNorm(String layer, int x, int channels, double eps) {
@@ -33,6 +37,14 @@ public final class GraphBuilder {
 
     public int maxPool(String layer, int x, PoolSpec spec) {
         return add(new Node.MaxPool2d(layer, x, nextValue, spec));
+    }
+
+    public int avgPool(String layer, int x, AvgPoolSpec spec) {
+        return add(new Node.AvgPool2d(layer, x, nextValue, spec));
+    }
+
+    public int channelPadShortcut(String layer, int x, int stride, int padBefore, int outChannels) {
+        return add(new Node.ChannelPadShortcut(layer, x, nextValue, stride, padBefore, outChannels));
     }
 
     public int globalAvgPool(String layer, int x) {

@@ -30,13 +30,28 @@ public sealed interface Node {
     /** PyTorch's class name, for summaries. */
     String kind();
 
-    record Conv2d(String name, int input, int output, ConvSpec spec) implements Node {
+    /**
+     * A convolution; with a padding mode other than zeros, the padding is PyTorch's F.pad in that mode followed by
+     * the convolution without padding (the planner lowers it that way).
+     */
+    record Conv2d(String name, int input, int output, ConvSpec spec, PaddingMode paddingMode) implements Node {
         public List<Integer> inputs() {
             return List.of(input);
         }
 
         public Shape outputShape(List<Shape> in) {
-            return spec.outputShape(in.get(0));
+            Shape s = in.get(0);
+            // F.pad's limits: reflection needs a mirror image inside the input, circular at most one wrap.
+            boolean tooWide = switch (paddingMode) {
+                case REFLECT -> spec.padH() >= s.height() || spec.padW() >= s.width();
+                case CIRCULAR -> spec.padH() > s.height() || spec.padW() > s.width();
+                default -> false;
+            };
+            if (tooWide) {
+                throw new IllegalArgumentException(name + ": " + paddingMode.pytorchName() + " padding of " + spec.padH()
+                        + "x" + spec.padW() + " does not fit an input of " + s.height() + "x" + s.width());
+            }
+            return spec.outputShape(s);
         }
 
         public List<ParameterSpec> parameters() {
@@ -158,6 +173,44 @@ public sealed interface Node {
 
         public String kind() {
             return "Linear";
+        }
+    }
+
+    record AvgPool2d(String name, int input, int output, AvgPoolSpec spec) implements Node {
+        public List<Integer> inputs() {
+            return List.of(input);
+        }
+
+        public Shape outputShape(List<Shape> in) {
+            return spec.outputShape(in.get(0));
+        }
+
+        public String kind() {
+            return "AvgPool2d";
+        }
+    }
+
+    /**
+     * The parameter-free shortcut of the ResNet paper's option A: keep every stride-th row and column, then add
+     * {@code padBefore} zero channels in front and zero channels behind up to {@code outChannels}.
+     */
+    record ChannelPadShortcut(String name, int input, int output, int stride, int padBefore, int outChannels)
+            implements Node {
+        public List<Integer> inputs() {
+            return List.of(input);
+        }
+
+        public Shape outputShape(List<Shape> in) {
+            Shape s = in.get(0);
+            if (padBefore < 0 || s.channels() + padBefore > outChannels) {
+                throw new IllegalArgumentException(name + " cannot pad " + s.channels() + " channels to " + outChannels
+                        + " with " + padBefore + " in front");
+            }
+            return new Shape(outChannels, (s.height() + stride - 1) / stride, (s.width() + stride - 1) / stride);
+        }
+
+        public String kind() {
+            return "IdentityPadShortcut";
         }
     }
 

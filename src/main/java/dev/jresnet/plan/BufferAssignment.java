@@ -16,8 +16,9 @@ final class BufferAssignment {
     private BufferAssignment() {
     }
 
-    static Plan assign(String model, OpSequence seq, Shape[] shapes, int inputValue, PlannerOptions options) {
+    static Plan assign(String model, OpSequence seq, int inputValue, PlannerOptions options) {
         List<PlanOp> ops = seq.ops();
+        Shape[] shapes = seq.shapes();
         Map<Integer, Integer> lastRead = new HashMap<>();
         for (int i = 0; i < ops.size(); i++) {
             for (int v : ops.get(i).inputs()) {

@@ -29,7 +29,7 @@ final class FoldBatchNorm {
             ops.set(i, null);
         }
         ops.removeIf(op -> op == null);
-        return new OpSequence(ops, seq.output());
+        return seq.withOps(ops);
     }
 
     static PlanOp.ConvOp fold(PlanOp.ConvOp conv, PlanOp.BatchNormOp bn) {

@@ -47,7 +47,7 @@ final class FuseActivations {
             }
         }
         ops.removeIf(op -> op == null);
-        return new OpSequence(ops, seq.output());
+        return seq.withOps(ops);
     }
 
     private static OpSequence fuseConvResidual(OpSequence seq) {
@@ -72,6 +72,6 @@ final class FuseActivations {
             ops.set(i, null);
         }
         ops.removeIf(op -> op == null);
-        return new OpSequence(ops, seq.output());
+        return seq.withOps(ops);
     }
 }

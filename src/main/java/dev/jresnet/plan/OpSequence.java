@@ -1,13 +1,23 @@
 package dev.jresnet.plan;
 
+import dev.jresnet.model.Shape;
+
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Ops over value numbers between lowering and buffer assignment, with the value the network returns. */
-record OpSequence(List<PlanOp> ops, int output) {
+/**
+ * Ops over value numbers between lowering and buffer assignment, with the value the network returns and every
+ * value's shape (lowering may add values the graph does not have, such as an explicit padding's output).
+ */
+record OpSequence(List<PlanOp> ops, int output, Shape[] shapes) {
     OpSequence {
         ops = List.copyOf(ops);
+    }
+
+    /** The same values and shapes with other ops, as a pass returns them. */
+    OpSequence withOps(List<PlanOp> newOps) {
+        return new OpSequence(newOps, output, shapes);
     }
 
     /** How many times each value is read; the network's output counts as one more read. */

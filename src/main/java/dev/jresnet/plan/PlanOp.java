@@ -1,6 +1,8 @@
 package dev.jresnet.plan;
 
+import dev.jresnet.model.AvgPoolSpec;
 import dev.jresnet.model.ConvSpec;
+import dev.jresnet.model.PaddingMode;
 import dev.jresnet.model.PoolSpec;
 import dev.jresnet.model.Shape;
 
@@ -84,6 +86,43 @@ public sealed interface PlanOp {
 
         public PlanOp withBuffers(IntUnaryOperator m) {
             return new MaxPoolOp(name, m.applyAsInt(input), m.applyAsInt(output), inShape, outShape, spec);
+        }
+    }
+
+    record AvgPoolOp(String name, int input, int output, Shape inShape, Shape outShape, AvgPoolSpec spec) implements PlanOp {
+        public List<Integer> inputs() {
+            return List.of(input);
+        }
+
+        public PlanOp withBuffers(IntUnaryOperator m) {
+            return new AvgPoolOp(name, m.applyAsInt(input), m.applyAsInt(output), inShape, outShape, spec);
+        }
+    }
+
+    /**
+     * F.pad in {@code mode}: {@code top}/{@code bottom} rows and {@code left}/{@code right} columns around each
+     * plane; reflect mirrors without repeating the edge, replicate repeats it, circular wraps, zeros fills 0.
+     */
+    record PadOp(String name, int input, int output, Shape inShape, Shape outShape, int top, int bottom, int left,
+                 int right, PaddingMode mode) implements PlanOp {
+        public List<Integer> inputs() {
+            return List.of(input);
+        }
+
+        public PlanOp withBuffers(IntUnaryOperator m) {
+            return new PadOp(name, m.applyAsInt(input), m.applyAsInt(output), inShape, outShape, top, bottom, left, right, mode);
+        }
+    }
+
+    /** out[c + padBefore, h, w] = in[c, h * stride, w * stride]; the other output channels are 0. */
+    record ChannelPadOp(String name, int input, int output, Shape inShape, Shape outShape, int stride, int padBefore)
+            implements PlanOp {
+        public List<Integer> inputs() {
+            return List.of(input);
+        }
+
+        public PlanOp withBuffers(IntUnaryOperator m) {
+            return new ChannelPadOp(name, m.applyAsInt(input), m.applyAsInt(output), inShape, outShape, stride, padBefore);
         }
     }
 

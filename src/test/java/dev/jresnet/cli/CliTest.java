@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -97,6 +98,33 @@ class CliTest {
         Run unknown = cli("summary", "--arch", "resnet7");
         assertEquals(1, unknown.code());
         assertTrue(unknown.err().startsWith("error: unknown architecture 'resnet7'"), unknown.err());
+    }
+
+    @Test
+    void modelDescriptionsWorkWhereverArchDoes() throws Exception {
+        Run summary = cli("summary", "--config", "digits_resnet18", "--input-size", "32", "32");
+        assertEquals(0, summary.code(), summary.err());
+        assertTrue(summary.out().startsWith("digits_resnet18, input [1, 32, 32] per sample"), summary.out());
+        assertTrue(summary.out().contains("net.2.0.shortcut"), summary.out());
+        assertTrue(summary.out().contains(String.format("Total parameters: %,d",
+                dev.jresnet.model.BlockNetConfig.digits(true).graph().parameterCount())), summary.out());
+
+        Path weights = dir.resolve("digits.safetensors");
+        assertEquals(0, cli("random-weights", "--config", "digits_plain18", "--seed", "2", "--out", weights.toString()).code());
+        Path input = dir.resolve("x.npy");
+        Npy.write(input, dev.jresnet.tensor.SeededRandom.normal(1, 3, 1, 28, 28));
+        Path logits = dir.resolve("y.npy");
+        Run infer = cli("infer", "--config", "digits_plain18", "--weights", weights.toString(), "--input", input.toString(),
+                "--output", logits.toString());
+        assertEquals(0, infer.code(), infer.err());
+        assertArrayEquals(new int[]{3, 10}, Npy.read(logits).shape());
+
+        Run both = cli("summary", "--config", "digits_resnet18", "--arch", "resnet18");
+        assertEquals(2, both.code());
+        assertTrue(both.err().contains("mutually exclusive"), both.err());
+        Run missing = cli("summary", "--config", "no_such_model");
+        assertEquals(1, missing.code());
+        assertTrue(missing.err().contains("no such model description file, nor a bundled one"), missing.err());
     }
 
     @Test

@@ -1,6 +1,8 @@
 package dev.jresnet.cpu;
 
+import dev.jresnet.model.AvgPoolSpec;
 import dev.jresnet.model.ConvSpec;
+import dev.jresnet.model.PaddingMode;
 import dev.jresnet.model.PoolSpec;
 import dev.jresnet.model.Shape;
 import dev.jresnet.plan.PlanOp;
@@ -96,5 +98,53 @@ class PlainKernelsTest {
         float[] out = new float[2];
         k.linear(new PlanOp.LinearOp("l", 0, 1, 2, 2, new float[]{1, 1, 2, -1}, new float[]{0.5f, 0}), new float[]{1, 2}, out, 1);
         assertArrayEquals(new float[]{3.5f, 0}, out);
+    }
+
+    @Test
+    void paddingModesFollowFPad() {
+        // One row 1 2 3, padded by 2 on the left and right.
+        float[] row = {1, 2, 3};
+        assertArrayEquals(new float[]{3, 2, 1, 2, 3, 2, 1}, pad(row, PaddingMode.REFLECT));
+        assertArrayEquals(new float[]{1, 1, 1, 2, 3, 3, 3}, pad(row, PaddingMode.REPLICATE));
+        assertArrayEquals(new float[]{2, 3, 1, 2, 3, 1, 2}, pad(row, PaddingMode.CIRCULAR));
+        assertArrayEquals(new float[]{0, 0, 1, 2, 3, 0, 0}, pad(row, PaddingMode.ZEROS));
+    }
+
+    private float[] pad(float[] row, PaddingMode mode) {
+        Shape in = new Shape(1, 1, row.length);
+        Shape out = new Shape(1, 1, row.length + 4);
+        float[] y = new float[(int) out.elements()];
+        k.pad(new PlanOp.PadOp("p", 0, 1, in, out, 0, 0, 2, 2, mode), row, y, 1);
+        return y;
+    }
+
+    @Test
+    void averagePoolDividesAsPyTorchDoesAtTheEdges() {
+        // 1..9 as 3x3, kernel 2, stride 2, ceil mode: windows {1,2,4,5}, {3,6}, {7,8}, {9}; each divided by its own size.
+        Shape in = new Shape(1, 3, 3);
+        AvgPoolSpec ceil = new AvgPoolSpec(2, 2, 0, true, true);
+        float[] y = new float[4];
+        k.avgPool(new PlanOp.AvgPoolOp("a", 0, 1, in, ceil.outputShape(in), ceil), ONE_TO_NINE, y, 1);
+        assertArrayEquals(new float[]{3, 4.5f, 7.5f, 9}, y);
+        // kernel 3, stride 1, padding 1: the corner window holds {1,2,4,5} and 5 padding zeros.
+        AvgPoolSpec padded = new AvgPoolSpec(3, 1, 1, false, true);
+        AvgPoolSpec excluded = new AvgPoolSpec(3, 1, 1, false, false);
+        float[] with = new float[9];
+        float[] without = new float[9];
+        k.avgPool(new PlanOp.AvgPoolOp("a", 0, 1, in, padded.outputShape(in), padded), ONE_TO_NINE, with, 1);
+        k.avgPool(new PlanOp.AvgPoolOp("a", 0, 1, in, excluded.outputShape(in), excluded), ONE_TO_NINE, without, 1);
+        assertEquals(12f / 9, with[0], 1e-6);
+        assertEquals(12f / 4, without[0], 1e-6);
+    }
+
+    @Test
+    void optionAShortcutSubsamplesAndZeroPadsChannels() {
+        // 1 channel of 1..9 (3x3), stride 2, padded to 3 channels with one in front: [0, subsampled, 0].
+        Shape in = new Shape(1, 3, 3);
+        Shape out = new Shape(3, 2, 2);
+        float[] y = new float[12];
+        java.util.Arrays.fill(y, 7); // stale data must be cleared
+        k.channelPad(new PlanOp.ChannelPadOp("s", 0, 1, in, out, 2, 1), ONE_TO_NINE, y, 1);
+        assertArrayEquals(new float[]{0, 0, 0, 0, 1, 3, 7, 9, 0, 0, 0, 0}, y);
     }
 }

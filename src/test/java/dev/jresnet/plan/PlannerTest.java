@@ -1,8 +1,10 @@
 package dev.jresnet.plan;
 
+import dev.jresnet.model.BlockNetConfig;
 import dev.jresnet.model.ConvSpec;
 import dev.jresnet.model.Graph;
 import dev.jresnet.model.GraphBuilder;
+import dev.jresnet.model.PaddingMode;
 import dev.jresnet.model.ResNetConfig;
 import dev.jresnet.model.Shape;
 import dev.jresnet.weights.RandomWeights;
@@ -102,7 +104,7 @@ class PlannerTest {
     void buffersAreReusedAndNeverOverwrittenWhileTheirValueIsStillNeeded() {
         for (PlannerOptions options : List.of(PlannerOptions.FUSED, PlannerOptions.REFERENCE, PlannerOptions.UNOPTIMIZED)) {
             OpSequence values = lowered(options);
-            Plan plan = BufferAssignment.assign("resnet18", values, resnet18.shapes(IMAGE), Graph.INPUT, options);
+            Plan plan = BufferAssignment.assign("resnet18", values, Graph.INPUT, options);
             assertTrue(plan.bufferCount() <= 4, "resnet18 needs at most 4 activation buffers, got " + plan.bufferCount());
             // Replay: which value each buffer holds; every read must find the value the unassigned op read.
             Map<Integer, Integer> holds = new HashMap<>();
@@ -114,7 +116,7 @@ class PlannerTest {
                     assertEquals(before.inputs().get(k), holds.get(after.inputs().get(k)), "op " + after.name());
                     assertNotEquals(after.output(), after.inputs().get(k), "op " + after.name() + " writes its own input");
                 }
-                assertTrue(plan.bufferElements()[after.output()] >= resnet18.shapes(IMAGE)[before.output()].elements());
+                assertTrue(plan.bufferElements()[after.output()] >= values.shapes()[before.output()].elements());
                 holds.put(after.output(), before.output());
             }
             assertEquals(values.output(), holds.get(plan.outputBuffer()));
@@ -123,5 +125,37 @@ class PlannerTest {
 
     private OpSequence lowered(PlannerOptions options) {
         return Planner.optimize(Planner.lower(resnet18, weights, resnet18.shapes(IMAGE)), options);
+    }
+
+    @Test
+    void aPaddingModeBecomesAnExplicitPadAndAnUnpaddedConvolution() {
+        GraphBuilder g = new GraphBuilder("reflect", 2);
+        int x = g.conv("c", g.input(), ConvSpec.square(2, 4, 3, 1, 1, 1, 1, true), PaddingMode.REFLECT);
+        Graph graph = g.build(x);
+        Plan plan = Planner.plan(graph, RandomWeights.generate(graph, 1), "w", new Shape(2, 5, 6), PlannerOptions.FUSED);
+        assertEquals(2, plan.ops().size());
+        PlanOp.PadOp pad = (PlanOp.PadOp) plan.ops().get(0);
+        assertEquals(new Shape(2, 7, 8), pad.outShape());
+        assertEquals(PaddingMode.REFLECT, pad.mode());
+        PlanOp.ConvOp conv = (PlanOp.ConvOp) plan.ops().get(1);
+        assertEquals(0, conv.spec().padH());
+        assertEquals(new Shape(4, 5, 6), conv.outShape());
+        assertEquals(pad.output(), conv.input());
+    }
+
+    @Test
+    void aPooledShortcutIsFusedIntoTheBlocksLastConvolution() {
+        BlockNetConfig config = new BlockNetConfig("pooled", 3, 10,
+                new BlockNetConfig.Stem(8, 3, 1, false, PaddingMode.ZEROS, null),
+                List.of(new BlockNetConfig.Stage(8, 1, 2)),
+                new BlockNetConfig.Block(3, 1, true, false, false, BlockNetConfig.Shortcut.AVG_POOL, true, false, PaddingMode.ZEROS),
+                BlockNetConfig.KeyLayout.TORCHVISION, 1e-5, 0.1);
+        Graph graph = config.graph();
+        Plan plan = Planner.plan(graph, RandomWeights.generate(graph, 1), "w", new Shape(3, 9, 9), PlannerOptions.FUSED);
+        PlanOp.AvgPoolOp pool = (PlanOp.AvgPoolOp) plan.ops().stream().filter(PlanOp.AvgPoolOp.class::isInstance).findFirst().orElseThrow();
+        PlanOp.ConvOp conv2 = (PlanOp.ConvOp) plan.ops().stream().filter(o -> o.name().equals("layer1.0.conv2")).findFirst().orElseThrow();
+        assertEquals(pool.output(), conv2.residual());
+        assertTrue(conv2.relu());
+        assertEquals(new Shape(8, 5, 5), pool.outShape()); // ceil mode: 9 -> 5, as the strided convolution gives
     }
 }

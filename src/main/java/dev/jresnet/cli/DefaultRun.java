@@ -1,6 +1,10 @@
 package dev.jresnet.cli;
 
 import dev.jresnet.cpu.CpuResNet;
+import dev.jresnet.gpu.Gpu;
+import dev.jresnet.gpu.GpuOptions;
+import dev.jresnet.gpu.GpuResNet18;
+import dev.jresnet.gpu.Schedule;
 import dev.jresnet.model.ModelSummary;
 import dev.jresnet.model.ResNetConfig;
 import dev.jresnet.model.Shape;
@@ -17,8 +21,9 @@ import java.util.concurrent.Callable;
 
 /**
  * The embedded default job: resnet18 with seeded random weights on a seeded synthetic batch at 224x224, run with
- * the fused plan (BatchNorm folded) and the reference plan (BatchNorm as its own op); prints the top-5 classes,
- * the time per image and how closely the two plans agree.
+ * the fused plan (BatchNorm folded) and the reference plan (BatchNorm as its own op) on the CPU, and with both GPU
+ * schedules when there is a GPU (saying why not when there is none); prints the top-5 classes, the time per image
+ * and how closely the paths agree.
  */
 final class DefaultRun implements Callable<Integer> {
     private static final int BATCH = 2;
@@ -37,6 +42,17 @@ final class DefaultRun implements Callable<Integer> {
 
         Tensor fused = timed("cpu, fused plan (BN folded)", config, weights, PlannerOptions.FUSED, batch);
         Tensor reference = timed("cpu, reference plan (BN kept)", config, weights, PlannerOptions.REFERENCE, batch);
+        Gpu.Status gpu = Gpu.probe();
+        if (gpu.available()) {
+            System.out.println(gpu.info().orElseThrow().describe());
+            for (Schedule schedule : Schedule.values()) {
+                Tensor onGpu = timedGpu(schedule, weights, batch);
+                System.out.printf(Locale.ROOT, "gpu %s schedule vs cpu: relative L2 difference %.2e%n",
+                        schedule.name().toLowerCase(Locale.ROOT), Metrics.relativeL2(onGpu.data(), fused.data()));
+            }
+        } else {
+            System.out.println("no GPU, so the CPU path only: " + gpu.reason());
+        }
         for (int n = 0; n < BATCH; n++) {
             System.out.printf(Locale.ROOT, "image %d top-5: %s%n", n, formatTopK(fused, n));
         }
@@ -51,6 +67,19 @@ final class DefaultRun implements Callable<Integer> {
             s.append(String.format(Locale.ROOT, "%d (%.3f)  ", e.index(), e.value()));
         }
         return s.toString().trim();
+    }
+
+    private static Tensor timedGpu(Schedule schedule, StateDict weights, Tensor batch) {
+        try (GpuResNet18 net = new GpuResNet18(weights, "seeded weights", GpuOptions.defaults().withSchedule(schedule)
+                .withMaxBatch(batch.dim(0)))) {
+            net.forward(batch); // the first batch pays for lazy initialisation
+            long start = System.nanoTime();
+            Tensor logits = net.forward(batch);
+            double ms = (System.nanoTime() - start) / 1e6;
+            System.out.printf(Locale.ROOT, "%-32s %d images in %8.1f ms (%.2f ms per image, second call)%n",
+                    "gpu, " + schedule.name().toLowerCase(Locale.ROOT) + " schedule", batch.dim(0), ms, ms / batch.dim(0));
+            return logits;
+        }
     }
 
     private static Tensor timed(String label, ResNetConfig config, StateDict weights, PlannerOptions options, Tensor batch) {

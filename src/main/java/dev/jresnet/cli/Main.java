@@ -10,7 +10,7 @@ import java.util.concurrent.Callable;
 @Command(name = "jresnet", mixinStandardHelpOptions = true, version = "jresnet 0.1.0",
         description = {"ResNet inference for Java: cuDNN on NVIDIA GPUs and a pure-Java CPU path.",
                 "With no command, runs resnet18 with seeded weights on a synthetic batch and reports what it computed."},
-        subcommands = {InferCommand.class, SummaryCommand.class, RandomWeightsCommand.class})
+        subcommands = {InferCommand.class, SummaryCommand.class, RandomWeightsCommand.class, DoctorCommand.class})
 public final class Main implements Callable<Integer> {
 
     public static void main(String[] args) {
@@ -19,7 +19,7 @@ public final class Main implements Callable<Integer> {
 
     /** Runs the command line and returns the exit code: 0 success, 1 a user error (reported in one line), 2 usage. */
     public static int run(String... args) {
-        CommandLine cli = new CommandLine(new Main());
+        CommandLine cli = new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true);
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             if (e instanceof IOException || e instanceof UncheckedIOException || e instanceof IllegalArgumentException
                     || e instanceof IllegalStateException) {

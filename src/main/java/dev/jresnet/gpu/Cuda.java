@@ -1,0 +1,55 @@
+package dev.jresnet.gpu;
+
+import jcuda.driver.CUresult;
+import jcuda.jcublas.cublasStatus;
+import jcuda.jcudnn.cudnnStatus;
+import jcuda.runtime.cudaError;
+
+import java.util.function.Supplier;
+
+/**
+ * Turns the status of every CUDA runtime, driver, cuDNN and cuBLAS call into a {@link CudaException} naming the
+ * call and its context (shapes, sizes). The context is built only on failure.
+ */
+final class Cuda {
+    private Cuda() {
+    }
+
+    /** A CUDA runtime API status (cudaError). */
+    static void runtime(int status, String call, Supplier<String> context) {
+        if (status != cudaError.cudaSuccess) {
+            throw new CudaException(call, status, cudaError.stringFor(status), context.get());
+        }
+    }
+
+    static void runtime(int status, String call) {
+        runtime(status, call, () -> "");
+    }
+
+    /** A CUDA driver API status (CUresult). */
+    static void driver(int status, String call, Supplier<String> context) {
+        if (status != CUresult.CUDA_SUCCESS) {
+            throw new CudaException(call, status, CUresult.stringFor(status), context.get());
+        }
+    }
+
+    static void cudnn(int status, String call, Supplier<String> context) {
+        if (status != cudnnStatus.CUDNN_STATUS_SUCCESS) {
+            throw new CudaException(call, status, cudnnStatus.stringFor(status), context.get());
+        }
+    }
+
+    static void cudnn(int status, String call) {
+        cudnn(status, call, () -> "");
+    }
+
+    static void cublas(int status, String call, Supplier<String> context) {
+        if (status != cublasStatus.CUBLAS_STATUS_SUCCESS) {
+            throw new CudaException(call, status, cublasStatus.stringFor(status), context.get());
+        }
+    }
+
+    static void cublas(int status, String call) {
+        cublas(status, call, () -> "");
+    }
+}

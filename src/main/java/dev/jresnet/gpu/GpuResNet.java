@@ -1,0 +1,79 @@
+package dev.jresnet.gpu;
+
+import dev.jresnet.model.Graph;
+import dev.jresnet.model.ModelConfig;
+import dev.jresnet.model.Shape;
+import dev.jresnet.plan.Plan;
+import dev.jresnet.plan.Planner;
+import dev.jresnet.tensor.Tensor;
+import dev.jresnet.weights.StateDict;
+
+/**
+ * A network of the ResNet family on an NVIDIA GPU through cuDNN and cuBLAS, for one input size and batches up to
+ * a maximum chosen at construction (larger ones are split). Owns all its device memory, handles and descriptors;
+ * {@link #close()} frees them, and a constructor that fails frees what it took.
+ *
+ * <pre>{@code
+ * try (GpuResNet net = GpuResNet.create(ResNetConfig.named("resnet50"), weights, "resnet50.safetensors",
+ *         GpuOptions.defaults().withMaxBatch(64))) {
+ *     Tensor logits = net.forward(batch); // (N, 3, 224, 224) -> (N, 1000)
+ * }
+ * }</pre>
+ *
+ * Thread-safe: calls are serialized per network (a lock); use several networks for concurrent batches.
+ */
+public class GpuResNet implements AutoCloseable {
+    private final GpuInfo gpu;
+    private final GpuOptions options;
+    private final GpuExecutor executor;
+
+    protected GpuResNet(ModelConfig config, StateDict weights, String source, GpuOptions options) {
+        this.gpu = Gpu.require();
+        this.options = options;
+        Graph graph = config.graph();
+        Plan plan = Planner.plan(graph, weights, source, new Shape(graph.inputChannels(), options.height(), options.width()),
+                options.schedule().plannerOptions());
+        this.executor = new GpuExecutor(plan, gpu, options.maxBatch());
+    }
+
+    /**
+     * @throws GpuUnavailableException                      when there is no usable GPU (the message says why)
+     * @throws dev.jresnet.weights.WeightsMismatchException when the weights do not fit the architecture
+     * @throws DeviceMemoryException                        when the max batch does not fit on the device
+     */
+    public static GpuResNet create(ModelConfig config, StateDict weights, String source, GpuOptions options) {
+        return new GpuResNet(config, weights, source, options);
+    }
+
+    /** (N, C, H, W) at the planned size -> (N, classes). */
+    public Tensor forward(Tensor batch) {
+        return executor.run(batch);
+    }
+
+    public Plan plan() {
+        return executor.plan();
+    }
+
+    public GpuInfo gpu() {
+        return gpu;
+    }
+
+    public GpuOptions options() {
+        return options;
+    }
+
+    /** What runs on the device, step by step, with the convolution algorithms chosen. */
+    public String describeSteps() {
+        return executor.describe();
+    }
+
+    /** cuBLAS's version number, as this network's handle reports it. */
+    public int cublasVersion() {
+        return executor.cublasVersion();
+    }
+
+    @Override
+    public void close() {
+        executor.close();
+    }
+}

@@ -1,0 +1,71 @@
+package dev.jresnet.gpu;
+
+import jcuda.Pointer;
+import jcuda.driver.CUfunction;
+import jcuda.driver.CUstream;
+import jcuda.driver.JCudaDriver;
+
+/** Typed launches of our kernels (see cuda-kernels/ for what each computes); all on one stream. */
+final class Kernels {
+    private static final int BLOCK = 256;
+
+    private final KernelModule module;
+    private final CUstream stream;
+    private final int maxBlocks;
+
+    Kernels(KernelModule module, CUstream stream, int multiprocessors) {
+        this.module = module;
+        this.stream = stream;
+        // Enough blocks to fill every SM several times over; the kernels' grid-stride loops cover the rest.
+        this.maxBlocks = Math.max(1, multiprocessors) * 32;
+    }
+
+    void residualAdd(Pointer a, Pointer b, Pointer out, long n, boolean relu) {
+        launch("residual_add_f32", n, Pointer.to(Pointer.to(a), Pointer.to(b), Pointer.to(out), Pointer.to(new long[]{n}),
+                Pointer.to(new int[]{relu ? 1 : 0})), () -> "n=" + n);
+    }
+
+    void relu(Pointer x, Pointer out, long n) {
+        launch("relu_f32", n, Pointer.to(Pointer.to(x), Pointer.to(out), Pointer.to(new long[]{n})), () -> "n=" + n);
+    }
+
+    void pad2d(Pointer in, Pointer out, long planes, int inH, int inW, int outH, int outW, int top, int left, int mode) {
+        launch("pad2d_f32", planes * outH * outW, Pointer.to(Pointer.to(in), Pointer.to(out), Pointer.to(new long[]{planes}),
+                ints(inH), ints(inW), ints(outH), ints(outW), ints(top), ints(left), ints(mode)),
+                () -> planes + " planes " + inH + "x" + inW + " -> " + outH + "x" + outW);
+    }
+
+    void maxPool2d(Pointer in, Pointer out, long planes, int inH, int inW, int outH, int outW, int k, int s, int pad, int d) {
+        launch("max_pool2d_f32", planes * outH * outW, Pointer.to(Pointer.to(in), Pointer.to(out),
+                Pointer.to(new long[]{planes}), ints(inH), ints(inW), ints(outH), ints(outW), ints(k), ints(s), ints(pad), ints(d)),
+                () -> planes + " planes " + inH + "x" + inW + " -> " + outH + "x" + outW);
+    }
+
+    void avgPool2d(Pointer in, Pointer out, long planes, int inH, int inW, int outH, int outW, int k, int s, int pad,
+                   boolean countIncludePad) {
+        launch("avg_pool2d_f32", planes * outH * outW, Pointer.to(Pointer.to(in), Pointer.to(out),
+                Pointer.to(new long[]{planes}), ints(inH), ints(inW), ints(outH), ints(outW), ints(k), ints(s), ints(pad),
+                ints(countIncludePad ? 1 : 0)), () -> planes + " planes " + inH + "x" + inW + " -> " + outH + "x" + outW);
+    }
+
+    void channelPad(Pointer in, Pointer out, int batch, int inC, int inH, int inW, int outC, int outH, int outW, int s,
+                    int before) {
+        launch("channel_pad_f32", (long) batch * outC * outH * outW, Pointer.to(Pointer.to(in), Pointer.to(out), ints(batch),
+                ints(inC), ints(inH), ints(inW), ints(outC), ints(outH), ints(outW), ints(s), ints(before)),
+                () -> batch + "x" + inC + "x" + inH + "x" + inW + " -> " + outC + " channels");
+    }
+
+    private static Pointer ints(int v) {
+        return Pointer.to(new int[]{v});
+    }
+
+    private void launch(String kernel, long work, Pointer params, java.util.function.Supplier<String> context) {
+        if (work == 0) {
+            return;
+        }
+        CUfunction f = module.function(kernel);
+        int blocks = (int) Math.min((work + BLOCK - 1) / BLOCK, maxBlocks);
+        Cuda.driver(JCudaDriver.cuLaunchKernel(f, blocks, 1, 1, BLOCK, 1, 1, 0, stream, params, null), "cuLaunchKernel(" + kernel + ")",
+                context);
+    }
+}

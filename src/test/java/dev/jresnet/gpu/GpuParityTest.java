@@ -1,0 +1,112 @@
+package dev.jresnet.gpu;
+
+import dev.jresnet.cpu.CpuResNet;
+import dev.jresnet.model.ModelConfig;
+import dev.jresnet.model.ModelDescription;
+import dev.jresnet.model.ResNetConfig;
+import dev.jresnet.tensor.Metrics;
+import dev.jresnet.tensor.SeededRandom;
+import dev.jresnet.tensor.Tensor;
+import dev.jresnet.tensor.TopK;
+import dev.jresnet.weights.RandomWeights;
+import dev.jresnet.weights.StateDict;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.util.Locale;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * Both GPU schedules against the CPU fp32 path (itself held to torchvision): resnet18 and resnet50 with random
+ * weights and randomized BatchNorm, batches of 1, 7 and 32, within 1e-5 relative L2, top-1 agreeing wherever the
+ * CPU's top-2 margin is clear. Runs only where there is a GPU.
+ */
+class GpuParityTest {
+    static final double TOLERANCE = 1e-5;
+
+    @BeforeEach
+    void needsGpu() {
+        assumeTrue(Gpu.probe().available(), () -> "no GPU: " + Gpu.probe().reason());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"resnet18", "resnet50"})
+    void bothSchedulesMatchTheCpuAtBatch1And7And32(String arch) {
+        ResNetConfig config = ResNetConfig.named(arch);
+        StateDict weights = RandomWeights.generate(config.graph(), 21);
+        Tensor input = SeededRandom.normal(22, 32, 3, 224, 224);
+        Tensor cpu;
+        try (CpuResNet net = CpuResNet.create(config, weights, "seed 21")) {
+            cpu = net.forward(input);
+        }
+        for (Schedule schedule : Schedule.values()) {
+            for (int batch : new int[]{1, 7, 32}) {
+                try (GpuResNet gpu = GpuResNet.create(config, weights, "seed 21",
+                        GpuOptions.defaults().withSchedule(schedule).withMaxBatch(batch))) {
+                    assertClose(arch + " " + schedule + " batch " + batch, gpu.forward(input.slice(0, batch)), cpu.slice(0, batch));
+                }
+            }
+        }
+    }
+
+    @Test
+    void batchesLargerThanTheMaximumAreSplit() {
+        ResNetConfig config = ResNetConfig.named("resnet18");
+        StateDict weights = RandomWeights.generate(config.graph(), 3);
+        Tensor input = SeededRandom.normal(4, 11, 3, 64, 64);
+        try (CpuResNet cpu = CpuResNet.create(config, weights, "w");
+             GpuResNet gpu = GpuResNet.create(config, weights, "w", GpuOptions.defaults().withMaxBatch(4).withInputSize(64, 64))) {
+            assertClose("resnet18 batch 11 in chunks of 4", gpu.forward(input), cpu.forward(input));
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"digits_resnet18", "digits_plain18", "cifar_resnet20_option_a", "separable_dilated_reflect",
+            "resnet50_dilated_10cls"})
+    void variantsMatchTheCpu(String name) throws Exception {
+        ModelConfig config = ModelDescription.resolve(name);
+        StateDict weights = RandomWeights.generate(config.graph(), 5);
+        int channels = config.graph().inputChannels();
+        Tensor input = SeededRandom.normal(6, 3, channels, 64, 64);
+        Tensor cpu;
+        try (CpuResNet net = CpuResNet.create(config, weights, name)) {
+            cpu = net.forward(input);
+        }
+        for (Schedule schedule : Schedule.values()) {
+            try (GpuResNet gpu = GpuResNet.create(config, weights, name,
+                    GpuOptions.defaults().withSchedule(schedule).withMaxBatch(3).withInputSize(64, 64))) {
+                assertClose(name + " " + schedule, gpu.forward(input), cpu);
+            }
+        }
+    }
+
+    static void assertClose(String label, Tensor gpu, Tensor cpu) {
+        assertEquals(cpu.shapeString(), gpu.shapeString());
+        double error = Metrics.relativeL2(gpu.data(), cpu.data());
+        System.out.printf(Locale.ROOT, "gpu parity %-50s relative L2 %.3e%n", label, error);
+        assertTrue(error <= TOLERANCE, () -> label + ": relative L2 " + error + " > " + TOLERANCE);
+        for (int n = 0; n < cpu.dim(0); n++) {
+            var top = TopK.of(cpu, n, 2);
+            float range = range(cpu, n);
+            if (top.get(0).value() - top.get(1).value() > 0.01f * range) {
+                assertEquals(top.get(0).index(), TopK.of(gpu, n, 1).get(0).index(), label + ": top-1 of sample " + n);
+            }
+        }
+    }
+
+    private static float range(Tensor t, int row) {
+        float min = Float.POSITIVE_INFINITY;
+        float max = Float.NEGATIVE_INFINITY;
+        for (int i = 0; i < t.dim(1); i++) {
+            float v = t.data()[row * t.dim(1) + i];
+            min = Math.min(min, v);
+            max = Math.max(max, v);
+        }
+        return max - min;
+    }
+}

@@ -54,8 +54,7 @@ class CublasCompatTest {
                 "-o", fake.toString(), "src/test/resources/gpu/fake_cublas13.c");
         // A fresh JVM: the libraries it loads must not leak into this one.
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        String out = Tools.run(java, "-cp", System.getProperty("java.class.path"), CublasCompatProbe.class.getName(),
-                fake.toString());
+        String out = Tools.run(java, "-cp", Tools.testClassPath(), CublasCompatProbe.class.getName(), fake.toString());
         assertEquals("cublasCreate=0 version=130042 cublasDestroy=0", out.trim().lines().reduce((a, b) -> b).orElse(""), out);
     }
 
@@ -63,7 +62,7 @@ class CublasCompatTest {
     void withoutLibcublas13TheShimReportsNotInitialized() throws Exception {
         Tools.require("gcc");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        String out = Tools.run(java, "-cp", System.getProperty("java.class.path"), CublasCompatProbe.class.getName());
+        String out = Tools.run(java, "-cp", Tools.testClassPath(), CublasCompatProbe.class.getName());
         assertTrue(out.contains("jresnet cublas-compat: cannot open libcublas.so.13"), out);
         assertTrue(out.trim().endsWith("cublasCreate=1"), out); // CUBLAS_STATUS_NOT_INITIALIZED
     }

@@ -31,6 +31,14 @@ public final class Tools {
         return null;
     }
 
+    /**
+     * The class path a forked test JVM needs: the test JVM's own, or jresnet.test.classpath where a launcher loads
+     * the tests in a class loader of its own (the JUnit console in scripts/gpu-check.sh).
+     */
+    public static String testClassPath() {
+        return System.getProperty("jresnet.test.classpath", System.getProperty("java.class.path"));
+    }
+
     /** Runs a command; fails the test with its output when it exits non-zero. Returns stdout and stderr together. */
     public static String run(String... command) {
         try {

@@ -7,4 +7,4 @@ jar="$root/target/jresnet.jar"
 if [ ! -f "$jar" ] || [ -n "$(find "$root/src/main" "$root/pom.xml" "$root/native" -newer "$jar" -type f 2>/dev/null | head -1)" ]; then
   (cd "$root" && mvn -q -B -ntp package -DskipTests) >&2
 fi
-exec java -jar "$jar" "$@"
+exec java --add-modules jdk.incubator.vector -jar "$jar" "$@"

@@ -1,5 +1,6 @@
 package dev.jresnet;
 
+import dev.jresnet.cpu.CpuOptions;
 import dev.jresnet.cpu.CpuResNet;
 import dev.jresnet.model.ResNetConfig;
 import dev.jresnet.plan.PlannerOptions;
@@ -15,9 +16,11 @@ import dev.jresnet.weights.StateDict;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -32,21 +35,28 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class TorchvisionParityTest {
     static final double TOLERANCE = 1e-5;
 
-    static List<Golden.Case> cases() {
-        return Golden.cases();
+    /** Every case on the plain reference kernels and on the fast ones (two threads: the tasks really split). */
+    static List<Arguments> cases() {
+        List<Arguments> all = new ArrayList<>();
+        for (Golden.Case c : Golden.cases()) {
+            all.add(Arguments.of(c, CpuOptions.plain()));
+            all.add(Arguments.of(c, CpuOptions.fast(2)));
+        }
+        return all;
     }
 
-    @ParameterizedTest(name = "{0}")
+    @ParameterizedTest(name = "{0} {1}")
     @MethodSource("cases")
-    void everyArchitectureMatchesStoredTorchvisionLogits(Golden.Case c) {
+    void everyArchitectureMatchesStoredTorchvisionLogits(Golden.Case c, CpuOptions cpu) {
         StateDict weights = RandomWeights.generate(c.config().graph(), c.weightsSeed());
         Tensor input = c.readInput();
         Tensor expected = c.readLogits();
         for (PlannerOptions options : List.of(PlannerOptions.FUSED, PlannerOptions.REFERENCE)) {
-            try (CpuResNet net = CpuResNet.create(c.config(), weights, "seed " + c.weightsSeed(), options)) {
+            try (CpuResNet net = CpuResNet.create(c.config(), weights, "seed " + c.weightsSeed(), options, cpu)) {
                 Tensor logits = net.forward(input);
                 assertArrayEquals(expected.shape(), logits.shape());
-                assertWithin(c.name() + (options.foldBatchNorm() ? " (BN folded)" : " (BN kept)"), logits, expected);
+                assertWithin(c.name() + " " + cpu.kernels() + (options.foldBatchNorm() ? " (BN folded)" : " (BN kept)"),
+                        logits, expected);
             }
         }
     }
@@ -63,10 +73,12 @@ class TorchvisionParityTest {
         TorchOracle.runScript("torchvision_oracle.py", "--arch", "resnet18", "--weights", weightsFile.toString(),
                 "--input", dir.resolve("x.npy").toString(), "--output", dir.resolve("y.npy").toString());
         Tensor expected = Npy.read(dir.resolve("y.npy"));
-        for (PlannerOptions options : List.of(PlannerOptions.FUSED, PlannerOptions.REFERENCE)) {
-            try (CpuResNet net = CpuResNet.create(config, weights, weightsFile.toString(), options)) {
-                assertWithin("resnet18 224x224 live" + (options.foldBatchNorm() ? " (BN folded)" : " (BN kept)"),
-                        net.forward(input), expected);
+        for (CpuOptions cpu : List.of(CpuOptions.plain(), CpuOptions.fast())) {
+            for (PlannerOptions options : List.of(PlannerOptions.FUSED, PlannerOptions.REFERENCE)) {
+                try (CpuResNet net = CpuResNet.create(config, weights, weightsFile.toString(), options, cpu)) {
+                    assertWithin("resnet18 224x224 live " + cpu.kernels() + (options.foldBatchNorm() ? " (BN folded)" : " (BN kept)"),
+                            net.forward(input), expected);
+                }
             }
         }
     }

@@ -15,7 +15,8 @@ import java.util.Map;
 
 /**
  * A network on the CPU for any input size: the weights are checked once, and a plan is compiled (and its buffers
- * kept) for each input shape the first time it is seen.
+ * kept) for each input shape the first time it is seen. The fast kernels on all cores are the default;
+ * {@link CpuOptions} picks the plain reference kernels or another thread count.
  *
  * <pre>{@code
  * try (CpuResNet net = CpuResNet.create(ResNetConfig.named("resnet50"), SafetensorsReader.read(path), path.toString())) {
@@ -28,32 +29,51 @@ public final class CpuResNet implements AutoCloseable {
     private final StateDict weights;
     private final String source;
     private final PlannerOptions options;
+    private final CpuKernels kernels;
     private final Map<Shape, CpuExecutor> executors = new HashMap<>();
     private boolean closed;
 
-    private CpuResNet(Graph graph, StateDict weights, String source, PlannerOptions options) {
+    private CpuResNet(Graph graph, StateDict weights, String source, PlannerOptions options, CpuOptions cpu) {
         WeightsValidator.check(graph, weights, source);
         this.graph = graph;
         this.weights = weights;
         this.source = source;
         this.options = options;
+        this.kernels = cpu.kernels() == CpuOptions.Kernels.FAST
+                ? new FastKernels(cpu.threads(), MicroKernel.best()) : new PlainKernels();
     }
 
-    /** The default plan: BatchNorm folded and activations fused. */
+    /** The default plan (BatchNorm folded, activations fused) on the fast kernels and all cores. */
     public static CpuResNet create(ModelConfig config, StateDict weights, String source) {
         return create(config, weights, source, PlannerOptions.FUSED);
+    }
+
+    /** The default plan on the given kernels and threads. */
+    public static CpuResNet create(ModelConfig config, StateDict weights, String source, CpuOptions cpu) {
+        return create(config, weights, source, PlannerOptions.FUSED, cpu);
+    }
+
+    /** The given plan options on the fast kernels and all cores. */
+    public static CpuResNet create(ModelConfig config, StateDict weights, String source, PlannerOptions options) {
+        return create(config, weights, source, options, CpuOptions.fast());
     }
 
     /**
      * @param source where the weights came from, for messages
      * @throws dev.jresnet.weights.WeightsMismatchException listing every missing, unexpected and mis-shaped key
      */
-    public static CpuResNet create(ModelConfig config, StateDict weights, String source, PlannerOptions options) {
-        return new CpuResNet(config.graph(), weights, source, options);
+    public static CpuResNet create(ModelConfig config, StateDict weights, String source, PlannerOptions options,
+                                   CpuOptions cpu) {
+        return new CpuResNet(config.graph(), weights, source, options, cpu);
     }
 
     public Graph graph() {
         return graph;
+    }
+
+    /** The kernels in use, for logs: "plain" or the fast kernels' vector width and threads. */
+    public String kernelsDescription() {
+        return kernels instanceof FastKernels f ? "fast (" + f.description() + ")" : "plain (1 thread)";
     }
 
     /** (N, C, H, W) -> (N, outputs). Thread-safe; batches of one input size run one at a time. */
@@ -75,7 +95,7 @@ public final class CpuResNet implements AutoCloseable {
         }
         CpuExecutor e = executors.get(input);
         if (e == null) {
-            e = CpuExecutor.plain(Planner.plan(graph, weights, source, input, options));
+            e = new CpuExecutor(Planner.plan(graph, weights, source, input, options), kernels);
             executors.put(input, e);
         }
         return e;
@@ -86,5 +106,8 @@ public final class CpuResNet implements AutoCloseable {
         closed = true;
         executors.values().forEach(CpuExecutor::close);
         executors.clear();
+        if (kernels instanceof FastKernels f) {
+            f.close();
+        }
     }
 }

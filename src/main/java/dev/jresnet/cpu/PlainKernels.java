@@ -75,16 +75,30 @@ class PlainKernels implements CpuKernels {
     public void batchNorm(PlanOp.BatchNormOp op, float[] in, float[] out, int batch) {
         int channels = op.shape().channels();
         int plane = op.shape().height() * op.shape().width();
+        float[][] scaleShift = scaleAndShift(op);
+        for (int n = 0; n < batch; n++) {
+            for (int c = 0; c < channels; c++) {
+                applyScaleShift(in, out, (n * channels + c) * plane, plane, scaleShift[0][c], scaleShift[1][c]);
+            }
+        }
+    }
+
+    /** Inference BatchNorm as y = x * scale + shift per channel: scale = gamma / sqrt(var + eps), in double. */
+    static float[][] scaleAndShift(PlanOp.BatchNormOp op) {
+        int channels = op.gamma().length;
+        float[] scale = new float[channels];
+        float[] shift = new float[channels];
         for (int c = 0; c < channels; c++) {
             double invStd = 1.0 / Math.sqrt((double) op.var()[c] + op.eps());
-            float scale = (float) (op.gamma()[c] * invStd);
-            float shift = (float) (op.beta()[c] - op.mean()[c] * op.gamma()[c] * invStd);
-            for (int n = 0; n < batch; n++) {
-                int base = (n * channels + c) * plane;
-                for (int i = base; i < base + plane; i++) {
-                    out[i] = in[i] * scale + shift;
-                }
-            }
+            scale[c] = (float) (op.gamma()[c] * invStd);
+            shift[c] = (float) (op.beta()[c] - op.mean()[c] * op.gamma()[c] * invStd);
+        }
+        return new float[][]{scale, shift};
+    }
+
+    static void applyScaleShift(float[] in, float[] out, int from, int count, float scale, float shift) {
+        for (int i = from; i < from + count; i++) {
+            out[i] = in[i] * scale + shift;
         }
     }
 

@@ -1,0 +1,171 @@
+package dev.jresnet.cpu;
+
+import dev.jresnet.model.PoolSpec;
+import dev.jresnet.plan.PlanOp;
+
+import java.util.IdentityHashMap;
+import java.util.Map;
+
+/**
+ * The fast CPU kernels: convolution as a packed GEMM on a register-tiled micro-kernel ({@link GemmConvolution}),
+ * the other ops split over the same fixed pool of threads. Ops without a fast version here fall back to
+ * {@link PlainKernels}. Thread-safe: one op runs at a time; scratch memory is kept and reused across calls.
+ */
+final class FastKernels extends PlainKernels implements AutoCloseable {
+    /** Elementwise work per task: large enough that handing out a task costs little next to it. */
+    private static final int ELEMENTS_PER_TASK = 1 << 15;
+
+    private final WorkerPool pool;
+    private final MicroKernel microKernel;
+    private final float[][] accumulators;
+    private float[] phaseCopy = new float[0];
+    private final Map<PlanOp.ConvOp, GemmConvolution> convolutions = new IdentityHashMap<>();
+
+    FastKernels(int threads, MicroKernel microKernel) {
+        this.pool = new WorkerPool(threads);
+        this.microKernel = microKernel;
+        this.accumulators = new float[threads][];
+        for (int i = 0; i < threads; i++) {
+            accumulators[i] = GemmConvolution.newAccumulators();
+        }
+    }
+
+    String description() {
+        return microKernel.description() + ", " + pool.threads() + (pool.threads() == 1 ? " thread" : " threads");
+    }
+
+    /** The GEMM form of a convolution (its weights packed), made on first use and kept as long as these kernels. */
+    @Override
+    public synchronized void conv(PlanOp.ConvOp op, float[] in, float[] residual, float[] out, int batch) {
+        if (op.spec().strideH() != op.spec().strideW()) {
+            super.conv(op, in, residual, out, batch); // no network of ours has these; the plain loop serves them
+            return;
+        }
+        GemmConvolution gemm = convolutions.computeIfAbsent(op, GemmConvolution::new);
+        int needed = gemm.phaseCopySize(batch);
+        if (phaseCopy.length < needed) {
+            phaseCopy = new float[needed];
+        }
+        gemm.run(in, residual, out, batch, pool, microKernel, phaseCopy, accumulators);
+    }
+
+    @Override
+    public synchronized void batchNorm(PlanOp.BatchNormOp op, float[] in, float[] out, int batch) {
+        int channels = op.shape().channels();
+        int plane = op.shape().height() * op.shape().width();
+        float[][] scaleShift = scaleAndShift(op);
+        pool.run(batch * channels, (nc, worker) -> {
+            int c = nc % channels;
+            applyScaleShift(in, out, nc * plane, plane, scaleShift[0][c], scaleShift[1][c]);
+        });
+    }
+
+    @Override
+    public synchronized void relu(float[] in, float[] out, int count) {
+        forChunks(count, (from, to) -> {
+            for (int i = from; i < to; i++) {
+                out[i] = Math.max(in[i], 0f);
+            }
+        });
+    }
+
+    @Override
+    public synchronized void add(PlanOp.AddOp op, float[] left, float[] right, float[] out, int batch) {
+        boolean relu = op.relu();
+        forChunks((int) (batch * op.shape().elements()), (from, to) -> {
+            for (int i = from; i < to; i++) {
+                float v = left[i] + right[i];
+                out[i] = relu ? Math.max(v, 0f) : v;
+            }
+        });
+    }
+
+    @Override
+    public synchronized void maxPool(PlanOp.MaxPoolOp op, float[] in, float[] out, int batch) {
+        PoolSpec p = op.spec();
+        int inH = op.inShape().height(), inW = op.inShape().width();
+        int outH = op.outShape().height(), outW = op.outShape().width();
+        pool.run(batch * op.inShape().channels(), (nc, worker) -> {
+            int inBase = nc * inH * inW;
+            int outBase = nc * outH * outW;
+            for (int oh = 0; oh < outH; oh++) {
+                int khFrom = firstInside(oh, p, inH), khTo = endInside(oh, p, inH);
+                for (int ow = 0; ow < outW; ow++) {
+                    int kwFrom = firstInside(ow, p, inW), kwTo = endInside(ow, p, inW);
+                    float max = Float.NEGATIVE_INFINITY;
+                    for (int kh = khFrom; kh < khTo; kh++) {
+                        int row = inBase + (oh * p.stride() - p.padding() + kh * p.dilation()) * inW
+                                + ow * p.stride() - p.padding();
+                        for (int kw = kwFrom; kw < kwTo; kw++) {
+                            float v = in[row + kw * p.dilation()];
+                            if (v > max || v != v) { // NaN wins, as in PyTorch
+                                max = v;
+                            }
+                        }
+                    }
+                    out[outBase + oh * outW + ow] = max;
+                }
+            }
+        });
+    }
+
+    /** The first window tap (of output position o along an axis of the given size) that lies inside the input. */
+    private static int firstInside(int o, PoolSpec p, int size) {
+        int start = o * p.stride() - p.padding();
+        return start >= 0 ? 0 : Math.min(p.kernel(), (-start + p.dilation() - 1) / p.dilation());
+    }
+
+    /** One past the last window tap inside the input. */
+    private static int endInside(int o, PoolSpec p, int size) {
+        int start = o * p.stride() - p.padding();
+        return start >= size ? 0 : Math.min(p.kernel(), (size - 1 - start) / p.dilation() + 1);
+    }
+
+    @Override
+    public synchronized void globalAvgPool(PlanOp.GlobalAvgPoolOp op, float[] in, float[] out, int batch) {
+        int plane = op.inShape().height() * op.inShape().width();
+        int planes = batch * op.inShape().channels();
+        int perTask = Math.max(1, ELEMENTS_PER_TASK / plane);
+        pool.run((planes + perTask - 1) / perTask, (task, worker) -> {
+            for (int nc = task * perTask; nc < Math.min(planes, (task + 1) * perTask); nc++) {
+                double sum = 0;
+                for (int i = nc * plane; i < (nc + 1) * plane; i++) {
+                    sum += in[i];
+                }
+                out[nc] = (float) (sum / plane);
+            }
+        });
+    }
+
+    @Override
+    public synchronized void linear(PlanOp.LinearOp op, float[] in, float[] out, int batch) {
+        int inF = op.inFeatures(), outF = op.outFeatures();
+        float[] w = op.weight();
+        int perTask = Math.max(1, ELEMENTS_PER_TASK / inF);
+        pool.run((outF + perTask - 1) / perTask, (task, worker) -> {
+            for (int j = task * perTask; j < Math.min(outF, (task + 1) * perTask); j++) {
+                for (int n = 0; n < batch; n++) {
+                    double sum = op.bias() == null ? 0 : op.bias()[j];
+                    for (int i = 0; i < inF; i++) {
+                        sum += (double) in[n * inF + i] * w[j * inF + i];
+                    }
+                    out[n * outF + j] = (float) sum;
+                }
+            }
+        });
+    }
+
+    private interface Range {
+        void run(int from, int to);
+    }
+
+    private void forChunks(int count, Range body) {
+        pool.run((count + ELEMENTS_PER_TASK - 1) / ELEMENTS_PER_TASK,
+                (task, worker) -> body.run(task * ELEMENTS_PER_TASK, Math.min(count, (task + 1) * ELEMENTS_PER_TASK)));
+    }
+
+    @Override
+    public synchronized void close() {
+        pool.close();
+    }
+}

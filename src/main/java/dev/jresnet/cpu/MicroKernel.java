@@ -1,0 +1,43 @@
+package dev.jresnet.cpu;
+
+/**
+ * The innermost step of the convolution GEMM: one {@value #ROWS} x {@value #COLS} tile of C from a packed A panel
+ * (kc x ROWS, row index fastest) and kc rows of B, each row 16 consecutive floats found through an offset table:
+ *
+ * <pre>
+ * C[i][j] = start[i] + sum_{k < kc} A[aOff + k*ROWS + i] * b[bBase + offsets[kStart + k] + j]
+ * start   = C[i][j] when accumulate, else bias[biasOff + i]
+ * </pre>
+ *
+ * C is addressed as {@code c[cOff + i * ldc + j]}. The offset table lets B rows be read in place from the
+ * convolution's input (each row of B is a shifted window of one input plane), so B is never gathered into a
+ * packed copy.
+ */
+interface MicroKernel {
+    int ROWS = 4;
+    int COLS = 16;
+
+    void tile(float[] a, int aOff, float[] b, int bBase, int[] offsets, int kStart, int kc, float[] c, int cOff,
+              int ldc, boolean accumulate, float[] bias, int biasOff);
+
+    /** What runs the tile, for logs and benchmark tables. */
+    String description();
+
+    /**
+     * The Vector API kernel when the jdk.incubator.vector module is present and 256-bit vectors are native, else
+     * the scalar one. The vector class is loaded only after the module check, so a JVM started without
+     * {@code --add-modules jdk.incubator.vector} never tries to link it.
+     */
+    static MicroKernel best() {
+        if (ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()) {
+            try {
+                return (MicroKernel) Class.forName("dev.jresnet.cpu.VectorMicroKernel")
+                        .getDeclaredConstructor().newInstance();
+            } catch (ReflectiveOperationException | LinkageError e) {
+                // The module is there but unusable here (see VectorMicroKernel's constructor): scalar it is.
+                return new ScalarMicroKernel();
+            }
+        }
+        return new ScalarMicroKernel();
+    }
+}

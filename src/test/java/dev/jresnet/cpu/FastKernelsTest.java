@@ -1,0 +1,167 @@
+package dev.jresnet.cpu;
+
+import dev.jresnet.model.ConvSpec;
+import dev.jresnet.model.PoolSpec;
+import dev.jresnet.model.Shape;
+import dev.jresnet.plan.PlanOp;
+import dev.jresnet.tensor.Metrics;
+import dev.jresnet.tensor.SeededRandom;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The fast kernels held to the plain ones: convolutions of many geometries (odd sizes, strides, groups, dilation,
+ * 1x1 to 7x7, batch 1 and 7, every epilogue, reductions deeper than a chunk, more rows and columns than a task),
+ * on the Vector API micro-kernel with two threads, on the scalar one with three, and on one thread; the other ops
+ * must agree bit for bit (the same arithmetic in the same order). About 2 s.
+ */
+class FastKernelsTest {
+    private static final PlainKernels PLAIN = new PlainKernels();
+    private static List<FastKernels> fastVariants;
+
+    @BeforeAll
+    static void start() {
+        fastVariants = List.of(new FastKernels(2, MicroKernel.best()), new FastKernels(3, new ScalarMicroKernel()),
+                new FastKernels(1, MicroKernel.best()));
+    }
+
+    @AfterAll
+    static void stop() {
+        fastVariants.forEach(FastKernels::close);
+    }
+
+    @Test
+    void theVectorKernelIsChosenWhenTheModuleIsPresent() {
+        // Surefire starts the tests with --add-modules jdk.incubator.vector, as the jar's launcher does.
+        assertTrue(ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent());
+        assertEquals("VectorMicroKernel", MicroKernel.best().getClass().getSimpleName());
+    }
+
+    record ConvCase(String label, int batch, Shape in, ConvSpec spec, boolean bias, boolean residual, boolean relu) {
+        @Override
+        public String toString() {
+            return label;
+        }
+    }
+
+    static List<ConvCase> convCases() {
+        List<ConvCase> cases = new ArrayList<>();
+        // label, batch, C, H, W, out, kernel, stride, pad, dilation, groups, bias, residual, relu
+        cases.add(conv("3x3 s1 odd size, all epilogues", 1, 5, 13, 11, 8, 3, 1, 1, 1, 1, true, true, true));
+        cases.add(conv("3x3 s1 batch 7, deep reduction", 7, 40, 9, 10, 12, 3, 1, 1, 1, 1, true, false, true));
+        cases.add(conv("3x3 s2 odd size", 7, 6, 15, 17, 20, 3, 2, 1, 1, 1, false, false, false));
+        cases.add(conv("1x1 s1 pointwise, residual", 7, 33, 7, 7, 64, 1, 1, 0, 1, 1, true, true, false));
+        cases.add(conv("1x1 s2 downsample", 1, 16, 14, 13, 36, 1, 2, 0, 1, 1, true, false, false));
+        cases.add(conv("7x7 s2 p3 stem", 1, 3, 37, 45, 16, 7, 2, 3, 1, 1, true, false, true));
+        cases.add(conv("3x3 dilation 2", 7, 8, 12, 12, 8, 3, 1, 2, 2, 1, false, true, true));
+        cases.add(conv("3x3 groups 4", 1, 16, 11, 9, 24, 3, 1, 1, 1, 4, true, false, true));
+        cases.add(conv("3x3 depthwise", 7, 12, 8, 8, 12, 3, 1, 1, 1, 12, false, false, false));
+        cases.add(conv("out channels not a multiple of 4", 1, 7, 9, 9, 10, 3, 1, 1, 1, 1, true, true, true));
+        cases.add(conv("more rows and columns than one task", 1, 24, 20, 21, 300, 1, 1, 0, 1, 1, true, false, true));
+        cases.add(new ConvCase("5x3 kernel, stride 3, width padding only", 7, new Shape(4, 16, 14),
+                new ConvSpec(4, 8, 5, 3, 3, 3, 0, 1, 1, 1, 1, false), false, false, true));
+        return cases;
+    }
+
+    private static ConvCase conv(String label, int batch, int c, int h, int w, int out, int kernel, int stride, int pad,
+                                 int dilation, int groups, boolean bias, boolean residual, boolean relu) {
+        return new ConvCase(label, batch, new Shape(c, h, w),
+                ConvSpec.square(c, out, kernel, stride, pad, dilation, groups, bias), bias, residual, relu);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("convCases")
+    void convolutionMatchesPlain(ConvCase k) {
+        ConvSpec s = k.spec();
+        Shape outShape = s.outputShape(k.in());
+        int[] w = s.weightShape();
+        long seed = k.label().hashCode();
+        float[] weight = SeededRandom.normal(seed, w).data();
+        float[] bias = k.bias() ? SeededRandom.normal(seed + 1, s.outChannels()).data() : null;
+        float[] in = SeededRandom.normal(seed + 2, k.batch(), k.in().channels(), k.in().height(), k.in().width()).data();
+        int outSize = (int) (k.batch() * outShape.elements());
+        float[] residual = k.residual() ? SeededRandom.normal(seed + 3, outSize).data() : null;
+        var op = new PlanOp.ConvOp("conv", 0, 1, k.residual() ? 2 : PlanOp.NO_BUFFER, k.in(), outShape, s, weight, bias,
+                k.relu());
+        float[] expected = new float[outSize];
+        PLAIN.conv(op, in, residual, expected, k.batch());
+        for (FastKernels fast : fastVariants) {
+            float[] actual = new float[outSize + 5]; // longer than needed, as the executor's buffers may be
+            fast.conv(op, in, residual, actual, k.batch());
+            fast.conv(op, in, residual, actual, k.batch()); // a second call reuses the packed weights and scratch
+            float[] trimmed = java.util.Arrays.copyOf(actual, outSize);
+            double error = Metrics.relativeL2(trimmed, expected);
+            assertTrue(error < 1e-6, () -> String.format(Locale.ROOT, "%s on %s: relative L2 %.2e", k.label(),
+                    fast.description(), error));
+            for (int i = 0; i < outSize; i++) {
+                assertEquals(expected[i], trimmed[i], 1e-4f * (1 + Math.abs(expected[i])), "element " + i);
+            }
+        }
+    }
+
+    @Test
+    void elementwiseOpsMatchPlainExactly() {
+        Shape shape = new Shape(6, 9, 11);
+        int batch = 7;
+        int count = (int) (batch * shape.elements());
+        float[] a = SeededRandom.normal(10, count).data();
+        float[] b = SeededRandom.normal(11, count).data();
+        a[5] = Float.NaN;
+        var bn = new PlanOp.BatchNormOp("bn", 0, 1, shape, SeededRandom.normal(1, 6).data(),
+                SeededRandom.normal(2, 6).data(), SeededRandom.normal(3, 6).data(), variances(), 1e-5);
+        var add = new PlanOp.AddOp("add", 0, 1, 2, shape, true);
+        for (FastKernels fast : fastVariants) {
+            assertArrayEquals(run(count, out -> PLAIN.batchNorm(bn, a, out, batch)), run(count, out -> fast.batchNorm(bn, a, out, batch)));
+            assertArrayEquals(run(count, out -> PLAIN.relu(a, out, count)), run(count, out -> fast.relu(a, out, count)));
+            assertArrayEquals(run(count, out -> PLAIN.add(add, a, b, out, batch)), run(count, out -> fast.add(add, a, b, out, batch)));
+        }
+    }
+
+    @Test
+    void poolingAndLinearMatchPlainExactly() {
+        Shape in = new Shape(5, 13, 12);
+        int batch = 7;
+        float[] x = SeededRandom.normal(20, (int) (batch * in.elements())).data();
+        x[17] = Float.NaN;
+        for (PoolSpec p : List.of(new PoolSpec(3, 2, 1, 1, false), new PoolSpec(3, 2, 1, 1, true),
+                new PoolSpec(2, 1, 0, 2, false), new PoolSpec(3, 3, 1, 1, true))) {
+            Shape out = p.outputShape(in);
+            var op = new PlanOp.MaxPoolOp("pool", 0, 1, in, out, p);
+            int size = (int) (batch * out.elements());
+            for (FastKernels fast : fastVariants) {
+                assertArrayEquals(run(size, o -> PLAIN.maxPool(op, x, o, batch)), run(size, o -> fast.maxPool(op, x, o, batch)), p.toString());
+            }
+        }
+        var gap = new PlanOp.GlobalAvgPoolOp("gap", 0, 1, in);
+        var linear = new PlanOp.LinearOp("fc", 0, 1, 156, 30, SeededRandom.normal(21, 30 * 156).data(), SeededRandom.normal(22, 30).data());
+        for (FastKernels fast : fastVariants) {
+            assertArrayEquals(run(batch * 5, o -> PLAIN.globalAvgPool(gap, x, o, batch)), run(batch * 5, o -> fast.globalAvgPool(gap, x, o, batch)));
+            assertArrayEquals(run(batch * 30, o -> PLAIN.linear(linear, x, o, batch)), run(batch * 30, o -> fast.linear(linear, x, o, batch)));
+        }
+    }
+
+    private static float[] variances() {
+        float[] v = SeededRandom.normal(4, 6).data();
+        for (int i = 0; i < v.length; i++) {
+            v[i] = 0.5f + v[i] * v[i];
+        }
+        return v;
+    }
+
+    private static float[] run(int size, java.util.function.Consumer<float[]> kernel) {
+        float[] out = new float[size];
+        kernel.accept(out);
+        return out;
+    }
+}

@@ -1,5 +1,6 @@
 package dev.jresnet.cpu;
 
+import dev.jresnet.plan.OpTimes;
 import dev.jresnet.plan.Plan;
 import dev.jresnet.plan.PlanExecutor;
 import dev.jresnet.plan.PlanOp;
@@ -35,7 +36,12 @@ public final class CpuExecutor implements PlanExecutor {
     }
 
     @Override
-    public synchronized Tensor run(Tensor batch) {
+    public Tensor run(Tensor batch) {
+        return run(batch, null);
+    }
+
+    /** Like {@link #run(Tensor)}, adding each op's wall time to {@code times} when it is not null. */
+    public synchronized Tensor run(Tensor batch, OpTimes times) {
         if (closed) {
             throw new IllegalStateException("CpuExecutor for " + plan.model() + " is closed");
         }
@@ -43,7 +49,11 @@ public final class CpuExecutor implements PlanExecutor {
         ensureCapacity(n);
         System.arraycopy(batch.data(), 0, buffers[plan.inputBuffer()], 0, batch.size());
         for (PlanOp op : plan.ops()) {
+            long start = times == null ? 0 : System.nanoTime();
             execute(op, n);
+            if (times != null) {
+                times.add(op, System.nanoTime() - start);
+            }
         }
         Tensor out = Tensor.zeros(PlanExecutor.outputShape(plan, n));
         System.arraycopy(buffers[plan.outputBuffer()], 0, out.data(), 0, out.size());

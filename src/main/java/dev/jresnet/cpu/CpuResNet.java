@@ -3,6 +3,7 @@ package dev.jresnet.cpu;
 import dev.jresnet.model.Graph;
 import dev.jresnet.model.ModelConfig;
 import dev.jresnet.model.Shape;
+import dev.jresnet.plan.OpTimes;
 import dev.jresnet.plan.Plan;
 import dev.jresnet.plan.Planner;
 import dev.jresnet.plan.PlannerOptions;
@@ -78,10 +79,15 @@ public final class CpuResNet implements AutoCloseable {
 
     /** (N, C, H, W) -> (N, outputs). Thread-safe; batches of one input size run one at a time. */
     public Tensor forward(Tensor batch) {
+        return forward(batch, null);
+    }
+
+    /** Like {@link #forward(Tensor)}, adding each op's wall time to {@code times}: for benchmarks. */
+    public Tensor forward(Tensor batch, OpTimes times) {
         if (batch.rank() != 4) {
             throw new IllegalArgumentException("expected an (N, C, H, W) batch, got shape " + batch.shapeString());
         }
-        return executor(new Shape(batch.dim(1), batch.dim(2), batch.dim(3))).run(batch);
+        return executor(new Shape(batch.dim(1), batch.dim(2), batch.dim(3))).run(batch, times);
     }
 
     /** The compiled plan for one input shape. */

@@ -17,16 +17,16 @@ final class FastKernels extends PlainKernels implements AutoCloseable {
 
     private final WorkerPool pool;
     private final MicroKernel microKernel;
-    private final float[][] accumulators;
+    private final GemmConvolution.Scratch[] scratch;
     private float[] phaseCopy = new float[0];
     private final Map<PlanOp.ConvOp, GemmConvolution> convolutions = new IdentityHashMap<>();
 
     FastKernels(int threads, MicroKernel microKernel) {
         this.pool = new WorkerPool(threads);
         this.microKernel = microKernel;
-        this.accumulators = new float[threads][];
+        this.scratch = new GemmConvolution.Scratch[threads];
         for (int i = 0; i < threads; i++) {
-            accumulators[i] = GemmConvolution.newAccumulators();
+            scratch[i] = new GemmConvolution.Scratch();
         }
     }
 
@@ -46,7 +46,7 @@ final class FastKernels extends PlainKernels implements AutoCloseable {
         if (phaseCopy.length < needed) {
             phaseCopy = new float[needed];
         }
-        gemm.run(in, residual, out, batch, pool, microKernel, phaseCopy, accumulators);
+        gemm.run(in, residual, out, batch, pool, microKernel, phaseCopy, scratch);
     }
 
     @Override
@@ -80,27 +80,27 @@ final class FastKernels extends PlainKernels implements AutoCloseable {
         });
     }
 
+    /**
+     * The window taps inside the input are worked out once per call for every output row and column (not per
+     * output), so the inner loop is only loads and max; Math.max keeps NaN, as PyTorch's max pooling does.
+     */
     @Override
     public synchronized void maxPool(PlanOp.MaxPoolOp op, float[] in, float[] out, int batch) {
         PoolSpec p = op.spec();
         int inH = op.inShape().height(), inW = op.inShape().width();
         int outH = op.outShape().height(), outW = op.outShape().width();
+        int[] rowTaps = insideTaps(outH, p, inH);
+        int[] colTaps = insideTaps(outW, p, inW);
         pool.run(batch * op.inShape().channels(), (nc, worker) -> {
             int inBase = nc * inH * inW;
             int outBase = nc * outH * outW;
             for (int oh = 0; oh < outH; oh++) {
-                int khFrom = firstInside(oh, p, inH), khTo = endInside(oh, p, inH);
                 for (int ow = 0; ow < outW; ow++) {
-                    int kwFrom = firstInside(ow, p, inW), kwTo = endInside(ow, p, inW);
                     float max = Float.NEGATIVE_INFINITY;
-                    for (int kh = khFrom; kh < khTo; kh++) {
-                        int row = inBase + (oh * p.stride() - p.padding() + kh * p.dilation()) * inW
-                                + ow * p.stride() - p.padding();
-                        for (int kw = kwFrom; kw < kwTo; kw++) {
-                            float v = in[row + kw * p.dilation()];
-                            if (v > max || v != v) { // NaN wins, as in PyTorch
-                                max = v;
-                            }
+                    for (int kh = rowTaps[2 * oh]; kh < rowTaps[2 * oh + 1]; kh++) {
+                        int row = inBase + (oh * p.stride() - p.padding() + kh * p.dilation()) * inW + ow * p.stride() - p.padding();
+                        for (int kw = colTaps[2 * ow]; kw < colTaps[2 * ow + 1]; kw++) {
+                            max = Math.max(max, in[row + kw * p.dilation()]);
                         }
                     }
                     out[outBase + oh * outW + ow] = max;
@@ -109,16 +109,15 @@ final class FastKernels extends PlainKernels implements AutoCloseable {
         });
     }
 
-    /** The first window tap (of output position o along an axis of the given size) that lies inside the input. */
-    private static int firstInside(int o, PoolSpec p, int size) {
-        int start = o * p.stride() - p.padding();
-        return start >= 0 ? 0 : Math.min(p.kernel(), (-start + p.dilation() - 1) / p.dilation());
-    }
-
-    /** One past the last window tap inside the input. */
-    private static int endInside(int o, PoolSpec p, int size) {
-        int start = o * p.stride() - p.padding();
-        return start >= size ? 0 : Math.min(p.kernel(), (size - 1 - start) / p.dilation() + 1);
+    /** For each output position along one axis: the first and one-past-last window tap that fall inside the input. */
+    private static int[] insideTaps(int outSize, PoolSpec p, int inSize) {
+        int[] taps = new int[2 * outSize];
+        for (int o = 0; o < outSize; o++) {
+            int start = o * p.stride() - p.padding();
+            taps[2 * o] = start >= 0 ? 0 : Math.min(p.kernel(), (-start + p.dilation() - 1) / p.dilation());
+            taps[2 * o + 1] = start >= inSize ? 0 : Math.min(p.kernel(), (inSize - 1 - start) / p.dilation() + 1);
+        }
+        return taps;
     }
 
     @Override

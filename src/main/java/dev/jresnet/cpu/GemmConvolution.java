@@ -8,29 +8,29 @@ import java.util.Arrays;
 
 /**
  * One convolution as a cache-blocked GEMM per image and group, C (out channels x pixels) = A (out channels x
- * in channels*kh*kw, the weights, packed once here) * B, where B is read in place, never gathered (im2col).
+ * in channels*kh*kw, the weights, packed once here) * B, where B (im2col) is never materialised whole: each
+ * 16-column tile of it is gathered into a small panel just before use.
  *
- * <p>How B is read in place: the input is first copied, zero-padded, into {@code stride x stride} phase planes per
+ * <p>How B is addressed: the input is first copied, zero-padded, into {@code stride x stride} phase planes per
  * channel (phase (a, b) holds padded pixels (y*s + a, x*s + b)). Output pixel (oh, ow) then reads, for kernel tap
  * (kh, kw), phase ((kh*d) % s, (kw*d) % s) at (oh + kh*d / s, ow + kw*d / s): for a fixed tap the pixels of one
- * output row are consecutive floats of one plane. So the GEMM runs over a grid of Hout x Wq columns (Wq the phase
- * plane width, a little wider than the output), row k of B is the plane shifted by a fixed offset (a table per
- * conv), and the grid columns past the output width are computed and dropped. Stride 1 needs one phase, stride 2
- * as many of the four as the kernel touches; a 1x1 stride-2 shortcut copies one.
+ * output row are consecutive floats of one plane, at a fixed offset per tap (a table per conv). The GEMM's columns
+ * are the output pixels; a tile's 16 pixels are one or a few runs of an output row, each gathered with one copy per
+ * tap. Stride 1 needs one phase, stride 2 as many of the four as the kernel touches; a 1x1 stride-2 shortcut one.
  *
- * <p>Blocking: a task owns up to {@link #MC} rows and {@link #NC} grid columns of one image and group, with its own
- * accumulator block (worker scratch). Per {@link #KC}-deep chunk of the reduction it runs the micro-kernel over
- * every 16-column tile and, inner, every 4-row panel, so each tile's 16 KiB of B stays in L1 while A's block sits
- * in L2. The first chunk starts from the bias; after the last, the block (still in L2) gets the residual and ReLU
- * on its way to the output.
+ * <p>Blocking: a task owns a block of columns (as many as keep its accumulators, rows x columns, at 128 KiB) and all
+ * of a group's output rows, or a share of them when there would be too few tasks for the threads. Per
+ * {@link #KC}-deep chunk of the reduction it gathers each 16-column tile of B into a panel (16 KiB, in L1) and runs
+ * the micro-kernel over it for every 4-row panel of A. The first chunk starts from the bias; after the last, the
+ * block (still in L2) gets the residual and ReLU on its way to the output.
  */
 final class GemmConvolution {
     /** Reduction depth per pass: the B rows of one tile, KC x 16 floats, are 16 KiB. */
     static final int KC = 256;
-    /** Grid columns per task, a multiple of 16. */
+    /** Columns per task at most, a multiple of 16. */
     static final int NC = 256;
-    /** Rows per task at most: A's block (MC x KC floats, 128 KiB) stays in L2. */
-    static final int MC = 128;
+    /** A task's accumulator block, rows x columns floats (128 KiB): it stays in L2. */
+    static final int ACCUMULATORS = 32 * 1024;
     private static final int R = MicroKernel.ROWS;
     private static final int T = MicroKernel.COLS;
 
@@ -116,42 +116,58 @@ final class GemmConvolution {
         return packed;
     }
 
-    /** Floats of the phase copy for a batch: the planes plus room for the last tile's reads past the grid. */
+    /** Floats of the phase copy for a batch. */
     int phaseCopySize(int batch) {
-        return batch * imageStride + phaseW + 2 * T;
+        return batch * imageStride;
     }
 
-    /** Per-worker accumulator block, reused across calls and convolutions. */
-    static float[] newAccumulators() {
-        return new float[MC * NC];
+    /** A worker's scratch, reused across calls and convolutions: its accumulator block and its packed B panel. */
+    record Scratch(float[] accumulators, float[] bPanel) {
+        Scratch() {
+            this(new float[ACCUMULATORS], new float[KC * T]);
+        }
     }
 
     /**
      * @param phaseCopy at least {@link #phaseCopySize}(batch) floats, overwritten
-     * @param accumulators one {@link #newAccumulators()} block per worker
+     * @param scratch   one per worker
      */
     void run(float[] in, float[] residual, float[] out, int batch, WorkerPool pool, MicroKernel kernel,
-             float[] phaseCopy, float[][] accumulators) {
+             float[] phaseCopy, Scratch[] scratch) {
         int planes = batch * inC;
         pool.run(planes, (plane, worker) -> copyPhases(in, plane, phaseCopy));
-        int gridColumns = outH * phaseW;
-        int colBlocks = (gridColumns + NC - 1) / NC;
-        int rows = Math.min(paddedRows, MC);
-        while (batch * groups * colBlocks * ((paddedRows + rows - 1) / rows) < 4 * pool.threads() && rows > 4 * R) {
-            rows = (rows / 2 + R - 1) / R * R;
+        // The columns are the output pixels of the whole batch, image after image: small late layers (7x7) then
+        // still fill whole tiles. A task owns a block of columns and, normally, every output row, so each 16-column
+        // panel of B is gathered once; only when that leaves too few tasks for the threads (batch 1, late layers)
+        // are the rows split too, at the price of gathering a panel once per split.
+        int columns = batch * outH * outW;
+        int splits = 1;
+        int rowsPerTask;
+        int blockColumns;
+        int colBlocks;
+        while (true) {
+            rowsPerTask = (paddedRows + splits - 1) / splits;
+            rowsPerTask = (rowsPerTask + R - 1) / R * R;
+            blockColumns = Math.max(T, Math.min(NC, ACCUMULATORS / rowsPerTask / T * T));
+            colBlocks = (columns + blockColumns - 1) / blockColumns;
+            if (groups * colBlocks * splits >= 2 * pool.threads() || rowsPerTask <= 4 * R) {
+                break;
+            }
+            splits *= 2;
         }
-        int rowBlock = rows;
-        int rowBlocks = (paddedRows + rowBlock - 1) / rowBlock;
-        int perImage = groups * colBlocks * rowBlocks;
-        pool.run(batch * perImage, (task, worker) -> {
-            int n = task / perImage;
-            int g = task % perImage / (colBlocks * rowBlocks);
-            int cb = task % (colBlocks * rowBlocks) / rowBlocks;
-            int rb = task % rowBlocks;
-            int col0 = cb * NC;
-            int row0 = rb * rowBlock;
-            block(phaseCopy, residual, out, n, g, col0, Math.min(NC, gridColumns - col0), row0,
-                    Math.min(paddedRows, row0 + rowBlock), kernel, accumulators[worker]);
+        int rowSplits = splits;
+        int taskRows = rowsPerTask;
+        int taskColumns = blockColumns;
+        int blocks = colBlocks;
+        pool.run(groups * blocks * rowSplits, (task, worker) -> {
+            int g = task / (blocks * rowSplits);
+            int cb = task % (blocks * rowSplits) / rowSplits;
+            int row0 = task % rowSplits * taskRows;
+            int col0 = cb * taskColumns;
+            if (row0 < paddedRows) {
+                block(phaseCopy, residual, out, g, col0, Math.min(taskColumns, columns - col0), taskColumns, row0,
+                        Math.min(paddedRows, row0 + taskRows), kernel, scratch[worker]);
+            }
         });
     }
 
@@ -191,36 +207,69 @@ final class GemmConvolution {
         }
     }
 
-    private void block(float[] phaseCopy, float[] residual, float[] out, int n, int g, int col0, int cols,
-                       int row0, int row1, MicroKernel kernel, float[] acc) {
+    /** Columns [col0, col0 + cols) and rows [row0, row1) of group g; the accumulators' rows are ldc apart. */
+    private void block(float[] phaseCopy, float[] residual, float[] out, int g, int col0, int cols, int ldc, int row0,
+                       int row1, MicroKernel kernel, Scratch scratch) {
         float[] a = packedWeights[g];
-        int bImage = n * imageStride + g * (inC / groups) * phases * phasePlane + col0;
+        float[] acc = scratch.accumulators();
+        float[] panel = scratch.bPanel();
         for (int k0 = 0; k0 < depth; k0 += KC) {
             int kc = Math.min(KC, depth - k0);
             for (int j = 0; j < cols; j += T) {
+                gather(phaseCopy, g, col0 + j, Math.min(T, cols - j), k0, kc, panel);
                 for (int m = row0; m < row1; m += R) {
-                    kernel.tile(a, paddedRows * k0 + m * kc, phaseCopy, bImage + j, offsets, k0, kc,
-                            acc, (m - row0) * NC + j, NC, k0 > 0, paddedBias, g * paddedRows + m);
+                    kernel.tile(a, paddedRows * k0 + m * kc, panel, 0, kc, acc, (m - row0) * ldc + j, ldc, k0 > 0,
+                            paddedBias, g * paddedRows + m);
                 }
             }
         }
-        storeBlock(acc, residual, out, n, g, col0, cols, row0, Math.min(row1, rowsPerGroup));
+        storeBlock(acc, ldc, residual, out, g, col0, cols, row0, Math.min(row1, rowsPerGroup));
     }
 
-    /** Moves the block's valid grid columns to the output, adding the residual and applying ReLU on the way. */
-    private void storeBlock(float[] acc, float[] residual, float[] out, int n, int g, int col0, int cols, int row0,
+    /**
+     * Packs kc rows of B for the columns [column, column + count) into a contiguous panel (row k at k * 16): the
+     * columns split into runs that stay in one output row of one image, each run one copy per tap. Columns past
+     * {@code count} (the batch's last tile) are zeros; their results are never stored.
+     */
+    private void gather(float[] phaseCopy, int g, int column, int count, int k0, int kc, float[] panel) {
+        int plane = outH * outW;
+        for (int done = 0; done < count; ) {
+            int n = (column + done) / plane;
+            int pixel = (column + done) % plane;
+            int oh = pixel / outW;
+            int ow = pixel % outW;
+            int run = Math.min(count - done, outW - ow);
+            int src = n * imageStride + g * (inC / groups) * phases * phasePlane + oh * phaseW + ow;
+            for (int k = 0; k < kc; k++) {
+                System.arraycopy(phaseCopy, src + offsets[k0 + k], panel, k * T + done, run);
+            }
+            done += run;
+        }
+        if (count < T) {
+            for (int k = 0; k < kc; k++) {
+                Arrays.fill(panel, k * T + count, (k + 1) * T, 0f);
+            }
+        }
+    }
+
+    /** Moves the block's columns to the output, adding the residual and applying ReLU on the way. */
+    private void storeBlock(float[] acc, int ldc, float[] residual, float[] out, int g, int col0, int cols, int row0,
                             int row1) {
         boolean relu = op.relu();
-        for (int oh = col0 / phaseW; oh * phaseW < col0 + cols; oh++) {
-            int from = Math.max(col0, oh * phaseW), to = Math.min(col0 + cols, oh * phaseW + outW);
+        int plane = outH * outW;
+        for (int done = 0; done < cols; ) {
+            int n = (col0 + done) / plane;
+            int pixel = (col0 + done) % plane;
+            int run = Math.min(cols - done, plane - pixel);
             for (int m = row0; m < row1; m++) {
-                int src = (m - row0) * NC - col0;
-                int dst = ((n * outC + g * rowsPerGroup + m) * outH + oh) * outW - oh * phaseW;
-                for (int j = from; j < to; j++) {
+                int src = (m - row0) * ldc + done;
+                int dst = (n * outC + g * rowsPerGroup + m) * plane + pixel;
+                for (int j = 0; j < run; j++) {
                     float v = residual == null ? acc[src + j] : acc[src + j] + residual[dst + j];
                     out[dst + j] = relu ? Math.max(v, 0f) : v;
                 }
             }
+            done += run;
         }
     }
 }

@@ -2,23 +2,22 @@ package dev.jresnet.cpu;
 
 /**
  * The innermost step of the convolution GEMM: one {@value #ROWS} x {@value #COLS} tile of C from a packed A panel
- * (kc x ROWS, row index fastest) and kc rows of B, each row 16 consecutive floats found through an offset table:
+ * (kc x ROWS, row index fastest) and a packed B panel (kc x COLS, column index fastest):
  *
  * <pre>
- * C[i][j] = start[i] + sum_{k < kc} A[aOff + k*ROWS + i] * b[bBase + offsets[kStart + k] + j]
+ * C[i][j] = start[i] + sum_{k < kc} A[aOff + k*ROWS + i] * B[bOff + k*COLS + j]
  * start   = C[i][j] when accumulate, else bias[biasOff + i]
  * </pre>
  *
- * C is addressed as {@code c[cOff + i * ldc + j]}. The offset table lets B rows be read in place from the
- * convolution's input (each row of B is a shifted window of one input plane), so B is never gathered into a
- * packed copy.
+ * C is addressed as {@code c[cOff + i * ldc + j]}. Both panels are contiguous, so the loads stream through one
+ * small region (a few TLB pages) whatever the layout they were packed from.
  */
 interface MicroKernel {
     int ROWS = 4;
     int COLS = 16;
 
-    void tile(float[] a, int aOff, float[] b, int bBase, int[] offsets, int kStart, int kc, float[] c, int cOff,
-              int ldc, boolean accumulate, float[] bias, int biasOff);
+    void tile(float[] a, int aOff, float[] b, int bOff, int kc, float[] c, int cOff, int ldc, boolean accumulate,
+              float[] bias, int biasOff);
 
     /** What runs the tile, for logs and benchmark tables. */
     String description();

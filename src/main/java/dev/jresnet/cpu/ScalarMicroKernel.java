@@ -3,8 +3,8 @@ package dev.jresnet.cpu;
 /** The {@link MicroKernel} in plain Java, for JVMs started without the Vector API module; sums in place in C. */
 final class ScalarMicroKernel implements MicroKernel {
     @Override
-    public void tile(float[] a, int aOff, float[] b, int bBase, int[] offsets, int kStart, int kc, float[] c, int cOff,
-                     int ldc, boolean accumulate, float[] bias, int biasOff) {
+    public void tile(float[] a, int aOff, float[] b, int bOff, int kc, float[] c, int cOff, int ldc, boolean accumulate,
+                     float[] bias, int biasOff) {
         for (int i = 0; i < ROWS; i++) {
             int row = cOff + i * ldc;
             if (!accumulate) {
@@ -12,7 +12,7 @@ final class ScalarMicroKernel implements MicroKernel {
             }
             for (int k = 0; k < kc; k++) {
                 float av = a[aOff + k * ROWS + i];
-                int bRow = bBase + offsets[kStart + k];
+                int bRow = bOff + k * COLS;
                 for (int j = 0; j < COLS; j++) {
                     c[row + j] += av * b[bRow + j];
                 }

@@ -21,8 +21,8 @@ final class VectorMicroKernel implements MicroKernel {
     }
 
     @Override
-    public void tile(float[] a, int aOff, float[] b, int bBase, int[] offsets, int kStart, int kc, float[] c, int cOff,
-                     int ldc, boolean accumulate, float[] bias, int biasOff) {
+    public void tile(float[] a, int aOff, float[] b, int bOff, int kc, float[] c, int cOff, int ldc, boolean accumulate,
+                     float[] bias, int biasOff) {
         int c0 = cOff, c1 = cOff + ldc, c2 = cOff + 2 * ldc, c3 = cOff + 3 * ldc;
         FloatVector r00, r01, r10, r11, r20, r21, r30, r31;
         if (accumulate) {
@@ -45,8 +45,8 @@ final class VectorMicroKernel implements MicroKernel {
             r31 = r30;
         }
         int ai = aOff;
-        for (int k = kStart; k < kStart + kc; k++, ai += ROWS) {
-            int bi = bBase + offsets[k];
+        int bi = bOff;
+        for (int k = 0; k < kc; k++, ai += ROWS, bi += COLS) {
             FloatVector b0 = FloatVector.fromArray(S, b, bi);
             FloatVector b1 = FloatVector.fromArray(S, b, bi + 8);
             FloatVector a0 = FloatVector.broadcast(S, a[ai]);

@@ -1,5 +1,7 @@
 package dev.jresnet.bench;
 
+import dev.jresnet.cpu.FmaPeak;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,7 +28,13 @@ public final class Machine {
         if (!mhz.isEmpty() && (" " + field(cpuinfo, "flags") + " ").contains(" fma ")) {
             // AVX2 + FMA: 2 FMA units x 8 fp32 lanes x 2 flops per cycle per core
             double peak = cores * Double.parseDouble(mhz) / 1000 * 2 * 8 * 2;
-            env.put("fp32 FMA peak", String.format(Locale.ROOT, "%.0f GFLOP/s (cores x clock x 2 FMA units x 8 lanes x 2)", peak));
+            env.put("fp32 FMA peak, nominal", String.format(Locale.ROOT, "%.0f GFLOP/s (cores x /proc/cpuinfo clock x 2 FMA units "
+                    + "x 8 lanes x 2)", peak));
+        }
+        double measured = FmaPeak.measure(cores);
+        if (!Double.isNaN(measured)) {
+            env.put("fp32 FMA peak, measured", String.format(Locale.ROOT, "%.0f GFLOP/s (%d threads of register-only 256-bit FMA "
+                    + "chains; the clock the cores really run at)", measured, cores));
         }
         env.put("jvm", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
         env.put("vector api", ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent() ? "on" : "off (scalar kernels)");

@@ -17,16 +17,17 @@ final class FastKernels extends PlainKernels implements AutoCloseable {
 
     private final WorkerPool pool;
     private final MicroKernel microKernel;
-    private final GemmConvolution.Scratch[] scratch;
+    private final ConvScratch[] scratch;
     private float[] phaseCopy = new float[0];
     private final Map<PlanOp.ConvOp, GemmConvolution> convolutions = new IdentityHashMap<>();
+    private final Map<PlanOp.ConvOp, WinogradConvolution> winograd = new IdentityHashMap<>();
 
     FastKernels(int threads, MicroKernel microKernel) {
         this.pool = new WorkerPool(threads);
         this.microKernel = microKernel;
-        this.scratch = new GemmConvolution.Scratch[threads];
+        this.scratch = new ConvScratch[threads];
         for (int i = 0; i < threads; i++) {
-            scratch[i] = new GemmConvolution.Scratch();
+            scratch[i] = new ConvScratch();
         }
     }
 
@@ -39,6 +40,10 @@ final class FastKernels extends PlainKernels implements AutoCloseable {
     public synchronized void conv(PlanOp.ConvOp op, float[] in, float[] residual, float[] out, int batch) {
         if (op.spec().strideH() != op.spec().strideW()) {
             super.conv(op, in, residual, out, batch); // no network of ours has these; the plain loop serves them
+            return;
+        }
+        if (WinogradConvolution.pays(op, batch)) {
+            winograd.computeIfAbsent(op, WinogradConvolution::new).run(in, residual, out, batch, pool, microKernel, scratch);
             return;
         }
         GemmConvolution gemm = convolutions.computeIfAbsent(op, GemmConvolution::new);

@@ -93,7 +93,7 @@ final class GemmConvolution {
         }
         packedWeights = new float[groups][];
         for (int g = 0; g < groups; g++) {
-            packedWeights[g] = packWeights(op.weight(), g);
+            packedWeights[g] = packRows(op.weight(), g * rowsPerGroup, rowsPerGroup, paddedRows, depth);
         }
         paddedBias = new float[groups * paddedRows];
         for (int g = 0; g < groups && op.bias() != null; g++) {
@@ -101,15 +101,20 @@ final class GemmConvolution {
         }
     }
 
-    private float[] packWeights(float[] weight, int g) {
+    /**
+     * Packs rows [first, first + rows) of a row-major matrix (depth columns) as the micro-kernel's A operand: per
+     * {@link #KC}-deep chunk k0 (at paddedRows * k0), 4-row panels (panel p at p * 4 * kc) holding element (k, i)
+     * at k * 4 + i; the rows past {@code rows} up to {@code paddedRows} are zeros.
+     */
+    static float[] packRows(float[] matrix, int first, int rows, int paddedRows, int depth) {
         float[] packed = new float[paddedRows * depth];
         for (int k0 = 0; k0 < depth; k0 += KC) {
             int kc = Math.min(KC, depth - k0);
-            for (int m = 0; m < rowsPerGroup; m++) {
-                int src = (g * rowsPerGroup + m) * depth + k0;
+            for (int m = 0; m < rows; m++) {
+                int src = (first + m) * depth + k0;
                 int dst = paddedRows * k0 + (m / R) * R * kc + m % R;
                 for (int k = 0; k < kc; k++) {
-                    packed[dst + k * R] = weight[src + k];
+                    packed[dst + k * R] = matrix[src + k];
                 }
             }
         }
@@ -121,19 +126,13 @@ final class GemmConvolution {
         return batch * imageStride;
     }
 
-    /** A worker's scratch, reused across calls and convolutions: its accumulator block and its packed B panel. */
-    record Scratch(float[] accumulators, float[] bPanel) {
-        Scratch() {
-            this(new float[ACCUMULATORS], new float[KC * T]);
-        }
-    }
 
     /**
      * @param phaseCopy at least {@link #phaseCopySize}(batch) floats, overwritten
      * @param scratch   one per worker
      */
     void run(float[] in, float[] residual, float[] out, int batch, WorkerPool pool, MicroKernel kernel,
-             float[] phaseCopy, Scratch[] scratch) {
+             float[] phaseCopy, ConvScratch[] scratch) {
         int planes = batch * inC;
         pool.run(planes, (plane, worker) -> copyPhases(in, plane, phaseCopy));
         // The columns are the output pixels of the whole batch, image after image: small late layers (7x7) then
@@ -209,10 +208,10 @@ final class GemmConvolution {
 
     /** Columns [col0, col0 + cols) and rows [row0, row1) of group g; the accumulators' rows are ldc apart. */
     private void block(float[] phaseCopy, float[] residual, float[] out, int g, int col0, int cols, int ldc, int row0,
-                       int row1, MicroKernel kernel, Scratch scratch) {
+                       int row1, MicroKernel kernel, ConvScratch scratch) {
         float[] a = packedWeights[g];
-        float[] acc = scratch.accumulators();
-        float[] panel = scratch.bPanel();
+        float[] acc = scratch.accumulators;
+        float[] panel = scratch.bPanel;
         for (int k0 = 0; k0 < depth; k0 += KC) {
             int kc = Math.min(KC, depth - k0);
             for (int j = 0; j < cols; j += T) {

@@ -110,6 +110,66 @@ class FastKernelsTest {
         }
     }
 
+    static List<ConvCase> winogradCases() {
+        List<ConvCase> cases = new ArrayList<>();
+        // label, batch, C, H, W, out, kernel, stride, pad, dilation, groups, bias, residual, relu
+        cases.add(conv("odd size, all epilogues", 1, 5, 13, 11, 8, 3, 1, 1, 1, 1, true, true, true));
+        cases.add(conv("batch 7, channels not a multiple of 4", 7, 6, 9, 10, 10, 3, 1, 1, 1, 1, true, false, true));
+        cases.add(conv("no padding", 2, 8, 10, 9, 12, 3, 1, 0, 1, 1, false, true, false));
+        cases.add(conv("padding 2", 1, 4, 6, 7, 4, 3, 1, 2, 1, 1, true, false, false));
+        cases.add(conv("reduction deeper than a chunk", 2, 300, 7, 7, 20, 3, 1, 1, 1, 1, true, true, true));
+        cases.add(conv("more tiles and rows than one task", 3, 16, 30, 28, 200, 3, 1, 1, 1, 1, false, false, true));
+        cases.add(conv("1x1 output", 2, 8, 1, 1, 8, 3, 1, 1, 1, 1, true, false, false));
+        return cases;
+    }
+
+    /** Winograd's F(2x2, 3x3) against the direct plain loops, called directly (the fast kernels pick it by size). */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("winogradCases")
+    void winogradMatchesPlain(ConvCase k) {
+        assertTrue(WinogradConvolution.applies(k.spec()));
+        ConvSpec s = k.spec();
+        Shape outShape = s.outputShape(k.in());
+        long seed = k.label().hashCode();
+        float[] weight = SeededRandom.normal(seed, s.weightShape()).data();
+        float[] bias = k.bias() ? SeededRandom.normal(seed + 1, s.outChannels()).data() : null;
+        float[] in = SeededRandom.normal(seed + 2, k.batch(), k.in().channels(), k.in().height(), k.in().width()).data();
+        int outSize = (int) (k.batch() * outShape.elements());
+        float[] residual = k.residual() ? SeededRandom.normal(seed + 3, outSize).data() : null;
+        var op = new PlanOp.ConvOp("conv", 0, 1, k.residual() ? 2 : PlanOp.NO_BUFFER, k.in(), outShape, s, weight, bias,
+                k.relu());
+        float[] expected = new float[outSize];
+        PLAIN.conv(op, in, residual, expected, k.batch());
+        for (int threads : new int[]{1, 3}) {
+            try (WorkerPool pool = new WorkerPool(threads)) {
+                ConvScratch[] scratch = new ConvScratch[threads];
+                for (int i = 0; i < threads; i++) {
+                    scratch[i] = new ConvScratch();
+                }
+                float[] actual = new float[outSize];
+                new WinogradConvolution(op).run(in, residual, actual, k.batch(), pool, MicroKernel.best(), scratch);
+                double error = Metrics.relativeL2(actual, expected);
+                assertTrue(error < 1e-6, () -> String.format(Locale.ROOT, "%s, %d threads: relative L2 %.2e", k.label(), threads, error));
+                for (int i = 0; i < outSize; i++) {
+                    assertEquals(expected[i], actual[i], 1e-4f * (1 + Math.abs(expected[i])), "element " + i);
+                }
+            }
+        }
+    }
+
+    @Test
+    void winogradIsUsedOnlyWhereItWasMeasuredFaster() {
+        ConvSpec wide = ConvSpec.square(256, 256, 3, 1, 1, 1, 1, false);
+        var layer3 = new PlanOp.ConvOp("c", 0, 1, PlanOp.NO_BUFFER, new Shape(256, 14, 14), new Shape(256, 14, 14), wide,
+                new float[256 * 256 * 9], null, true);
+        assertTrue(WinogradConvolution.pays(layer3, 8)); // 8 x 49 tiles
+        assertTrue(!WinogradConvolution.pays(layer3, 1)); // 49 tiles: the transforms would dominate
+        ConvSpec narrow = ConvSpec.square(64, 64, 3, 1, 1, 1, 1, false);
+        var layer1 = new PlanOp.ConvOp("c", 0, 1, PlanOp.NO_BUFFER, new Shape(64, 56, 56), new Shape(64, 56, 56), narrow,
+                new float[64 * 64 * 9], null, true);
+        assertTrue(!WinogradConvolution.pays(layer1, 32));
+    }
+
     @Test
     void elementwiseOpsMatchPlainExactly() {
         Shape shape = new Shape(6, 9, 11);

@@ -1,0 +1,27 @@
+package dev.jresnet.cpu;
+
+/** One worker's scratch memory for the fast convolutions, kept and reused across calls (grown when too small). */
+final class ConvScratch {
+    /** A GEMM task's accumulator block, rows x columns (128 KiB: stays in L2). */
+    final float[] accumulators = new float[GemmConvolution.ACCUMULATORS];
+    /** One packed 16-column panel of B, KC rows deep (16 KiB: stays in L1). */
+    final float[] bPanel = new float[GemmConvolution.KC * MicroKernel.COLS];
+    private float[] transformedInput = new float[0];
+    private float[] products = new float[0];
+
+    /** Winograd: the 16 transforms of a block of input tiles, at least {@code floats} long. */
+    float[] transformedInput(int floats) {
+        if (transformedInput.length < floats) {
+            transformedInput = new float[floats];
+        }
+        return transformedInput;
+    }
+
+    /** Winograd: the 16 products U x V of a block of tiles, at least {@code floats} long. */
+    float[] products(int floats) {
+        if (products.length < floats) {
+            products = new float[floats];
+        }
+        return products;
+    }
+}

@@ -1,0 +1,234 @@
+package dev.jresnet.cpu;
+
+import dev.jresnet.model.ConvSpec;
+import dev.jresnet.model.Shape;
+import dev.jresnet.plan.PlanOp;
+
+/**
+ * A 3x3, stride-1 convolution by Winograd's F(2x2, 3x3): each 2x2 block of outputs is Y = A^T [(G g G^T) . (B^T d B)] A
+ * over the 4x4 input patch d, which takes 16 multiplications per (input, output) channel pair where the direct
+ * form takes 36. The element-wise products summed over input channels are 16 matrix products
+ * M_xi (out x tiles) = U_xi (out x in) * V_xi (in x tiles), run on the same micro-kernel as the direct convolution.
+ * The transforms' constants are 0, +-1/2 and +-1: exact in binary, so rounding stays close to the direct form's.
+ *
+ * <pre>
+ * B^T = | 1  0 -1  0 |   G = | 1    0    0  |   A^T = | 1  1  1  0 |
+ *       | 0  1  1  0 |       | 1/2  1/2  1/2|         | 0  1 -1 -1 |
+ *       | 0 -1  1  0 |       | 1/2 -1/2  1/2|
+ *       | 0  1  0 -1 |       | 0    0    1  |
+ * </pre>
+ *
+ * A task takes a block of tiles (of the whole batch) and all output channels, or a share of them when tasks are
+ * scarce; it transforms its tiles' inputs (all input channels), runs the 16 products, and transforms them back with
+ * bias, residual and ReLU on the way to the output.
+ */
+final class WinogradConvolution {
+    /** Floats of one task's products (16 x rows x tiles): 1 MiB. */
+    private static final int PRODUCT_BUDGET = 256 * 1024;
+    private static final int R = MicroKernel.ROWS;
+    private static final int T = MicroKernel.COLS;
+
+    private final PlanOp.ConvOp op;
+    private final int inC, inH, inW, outC, outH, outW, padH, padW, tilesH, tilesW, paddedRows;
+    /** U_xi = (G g G^T)[xi] for every (out, in) pair, packed per xi as the micro-kernel's A operand. */
+    private final float[][] transformedWeights = new float[16][];
+    private final float[] bias;
+    private final float[] zeros;
+
+    /** Where this class computes the same thing as the direct form: 3x3 kernels, stride 1, no dilation, no groups. */
+    static boolean applies(ConvSpec s) {
+        return s.kernelH() == 3 && s.kernelW() == 3 && s.strideH() == 1 && s.strideW() == 1 && s.dilationH() == 1
+                && s.dilationW() == 1 && s.groups() == 1;
+    }
+
+    /**
+     * Where it is also faster, as measured on resnet18 (2-core AVX2, docs/BENCHMARKS.md): its transforms are scalar,
+     * so it only wins where they are small next to the products, with 256+ input channels and 128+ tiles to share.
+     */
+    static boolean pays(PlanOp.ConvOp op, int batch) {
+        Shape out = op.outShape();
+        long tiles = (long) batch * ((out.height() + 1) / 2) * ((out.width() + 1) / 2);
+        return applies(op.spec()) && op.inShape().channels() >= 256 && tiles >= 128;
+    }
+
+    WinogradConvolution(PlanOp.ConvOp op) {
+        this.op = op;
+        ConvSpec s = op.spec();
+        Shape is = op.inShape();
+        Shape os = op.outShape();
+        inC = is.channels();
+        inH = is.height();
+        inW = is.width();
+        outC = os.channels();
+        outH = os.height();
+        outW = os.width();
+        padH = s.padH();
+        padW = s.padW();
+        tilesH = (outH + 1) / 2;
+        tilesW = (outW + 1) / 2;
+        paddedRows = (outC + R - 1) / R * R;
+        float[][] u = new float[16][outC * inC];
+        float[] w = op.weight();
+        for (int k = 0; k < outC; k++) {
+            for (int c = 0; c < inC; c++) {
+                double[] t = transformKernel(w, (k * inC + c) * 9);
+                for (int xi = 0; xi < 16; xi++) {
+                    u[xi][k * inC + c] = (float) t[xi];
+                }
+            }
+        }
+        for (int xi = 0; xi < 16; xi++) {
+            transformedWeights[xi] = GemmConvolution.packRows(u[xi], 0, outC, paddedRows, inC);
+        }
+        bias = op.bias() != null ? op.bias() : new float[outC];
+        zeros = new float[paddedRows];
+    }
+
+    /** G g G^T for one 3x3 kernel g (at w[at], row-major), in double. */
+    private static double[] transformKernel(float[] w, int at) {
+        double[][] gg = new double[4][3]; // G g
+        for (int col = 0; col < 3; col++) {
+            double g0 = w[at + col], g1 = w[at + 3 + col], g2 = w[at + 6 + col];
+            gg[0][col] = g0;
+            gg[1][col] = (g0 + g1 + g2) / 2;
+            gg[2][col] = (g0 - g1 + g2) / 2;
+            gg[3][col] = g2;
+        }
+        double[] u = new double[16]; // (G g) G^T
+        for (int row = 0; row < 4; row++) {
+            double a = gg[row][0], b = gg[row][1], c = gg[row][2];
+            u[row * 4] = a;
+            u[row * 4 + 1] = (a + b + c) / 2;
+            u[row * 4 + 2] = (a - b + c) / 2;
+            u[row * 4 + 3] = c;
+        }
+        return u;
+    }
+
+    void run(float[] in, float[] residual, float[] out, int batch, WorkerPool pool, MicroKernel kernel, ConvScratch[] scratch) {
+        int tiles = batch * tilesH * tilesW;
+        int splits = 1;
+        int rowsPerTask;
+        int blockTiles;
+        int blocks;
+        while (true) {
+            rowsPerTask = ((paddedRows + splits - 1) / splits + R - 1) / R * R;
+            blockTiles = Math.max(T, Math.min(256, PRODUCT_BUDGET / (16 * rowsPerTask) / T * T));
+            blocks = (tiles + blockTiles - 1) / blockTiles;
+            if (blocks * splits >= 2 * pool.threads() || rowsPerTask <= 4 * R) {
+                break;
+            }
+            splits *= 2;
+        }
+        int rowSplits = splits;
+        int taskRows = rowsPerTask;
+        int taskTiles = blockTiles;
+        pool.run(blocks * rowSplits, (task, worker) -> {
+            int first = task / rowSplits * taskTiles;
+            int row0 = task % rowSplits * taskRows;
+            if (row0 < paddedRows) {
+                block(in, residual, out, first, Math.min(taskTiles, tiles - first), row0, Math.min(paddedRows, row0 + taskRows),
+                        kernel, scratch[worker]);
+            }
+        });
+    }
+
+    private void block(float[] in, float[] residual, float[] out, int first, int count, int row0, int row1,
+                       MicroKernel kernel, ConvScratch scratch) {
+        int width = (count + T - 1) / T * T; // the block's tiles, padded to whole 16-column panels
+        int panels = width / T;
+        float[] v = scratch.transformedInput(16 * inC * width);
+        transformInputs(in, first, count, width, v);
+        int rows = row1 - row0;
+        float[] products = scratch.products(16 * rows * width);
+        for (int xi = 0; xi < 16; xi++) {
+            float[] u = transformedWeights[xi];
+            for (int k0 = 0; k0 < inC; k0 += GemmConvolution.KC) {
+                int kc = Math.min(GemmConvolution.KC, inC - k0);
+                for (int p = 0; p < panels; p++) {
+                    int panel = ((xi * panels + p) * inC + k0) * T;
+                    for (int m = row0; m < row1; m += R) {
+                        kernel.tile(u, paddedRows * k0 + m * kc, v, panel, kc, products, (xi * rows + m - row0) * width + p * T,
+                                width, k0 > 0, zeros, 0);
+                    }
+                }
+            }
+        }
+        transformOutputs(products, rows, width, first, count, row0, Math.min(row1, outC), residual, out);
+    }
+
+    /**
+     * V = B^T d B for every tile of the block and every input channel; V_xi's column j (tile first + j) lands in
+     * 16-column panel j / 16 as the micro-kernel reads B: index ((xi * panels + j / 16) * inC + c) * 16 + j % 16.
+     */
+    private void transformInputs(float[] in, int first, int count, int width, float[] v) {
+        int panels = width / T;
+        float[] d = new float[16];
+        for (int j = 0; j < width; j++) {
+            int tile = first + j;
+            int n = tile / (tilesH * tilesW);
+            int top = tile % (tilesH * tilesW) / tilesW * 2 - padH;
+            int left = tile % tilesW * 2 - padW;
+            boolean inside = top >= 0 && top + 4 <= inH && left >= 0 && left + 4 <= inW;
+            for (int c = 0; c < inC; c++) {
+                int plane = (n * inC + c) * inH * inW;
+                for (int y = 0; y < 4; y++) {
+                    for (int x = 0; x < 4; x++) {
+                        int iy = top + y, ix = left + x;
+                        d[y * 4 + x] = j >= count ? 0f
+                                : inside || (iy >= 0 && iy < inH && ix >= 0 && ix < inW) ? in[plane + iy * inW + ix] : 0f;
+                    }
+                }
+                int at = ((j / T) * inC + c) * T + j % T;
+                int stride = panels * inC * T; // from V_xi to V_xi+1
+                // B^T d: row combinations; then (B^T d) B: the same combinations of columns.
+                for (int x = 0; x < 4; x++) {
+                    float r0 = d[x] - d[8 + x], r1 = d[4 + x] + d[8 + x], r2 = d[8 + x] - d[4 + x], r3 = d[4 + x] - d[12 + x];
+                    d[x] = r0;
+                    d[4 + x] = r1;
+                    d[8 + x] = r2;
+                    d[12 + x] = r3;
+                }
+                for (int y = 0; y < 4; y++) {
+                    float a = d[y * 4], b = d[y * 4 + 1], cc = d[y * 4 + 2], e = d[y * 4 + 3];
+                    v[at + (y * 4) * stride] = a - cc;
+                    v[at + (y * 4 + 1) * stride] = b + cc;
+                    v[at + (y * 4 + 2) * stride] = cc - b;
+                    v[at + (y * 4 + 3) * stride] = b - e;
+                }
+            }
+        }
+    }
+
+    /** Y = A^T M A per tile and output channel, plus bias and residual, then ReLU; edge tiles store what fits. */
+    private void transformOutputs(float[] products, int rows, int width, int first, int count, int row0, int rowEnd,
+                                  float[] residual, float[] out) {
+        boolean relu = op.relu();
+        float[] m = new float[16];
+        for (int k = row0; k < rowEnd; k++) {
+            for (int j = 0; j < count; j++) {
+                for (int xi = 0; xi < 16; xi++) {
+                    m[xi] = products[(xi * rows + k - row0) * width + j];
+                }
+                int tile = first + j;
+                int n = tile / (tilesH * tilesW);
+                int oh = tile % (tilesH * tilesW) / tilesW * 2;
+                int ow = tile % tilesW * 2;
+                // A^T M: rows 0+1+2 and 1-2-3; then the same on columns.
+                float t00 = m[0] + m[4] + m[8], t01 = m[1] + m[5] + m[9], t02 = m[2] + m[6] + m[10], t03 = m[3] + m[7] + m[11];
+                float t10 = m[4] - m[8] - m[12], t11 = m[5] - m[9] - m[13], t12 = m[6] - m[10] - m[14], t13 = m[7] - m[11] - m[15];
+                float[] y = {t00 + t01 + t02, t01 - t02 - t03, t10 + t11 + t12, t11 - t12 - t13};
+                for (int dy = 0; dy < 2 && oh + dy < outH; dy++) {
+                    for (int dx = 0; dx < 2 && ow + dx < outW; dx++) {
+                        int at = ((n * outC + k) * outH + oh + dy) * outW + ow + dx;
+                        float value = y[dy * 2 + dx] + bias[k];
+                        if (residual != null) {
+                            value += residual[at];
+                        }
+                        out[at] = relu ? Math.max(value, 0f) : value;
+                    }
+                }
+            }
+        }
+    }
+}

@@ -3,7 +3,7 @@
 and optionally its fp32 logits on a given input: independent test data for converters and loaders.
 
 Usage: torchvision_checkpoint.py --arch resnet18 --seed 0 --out W.pth [--input X.npy --logits Y.npy]
-       [--num-classes K] [--dtype float32|float16|bfloat16]
+       [--num-classes K] [--dtype float32|float16|bfloat16] [--legacy]
 """
 import argparse
 
@@ -31,6 +31,7 @@ def main():
     p.add_argument("--out", required=True)
     p.add_argument("--num-classes", type=int, default=1000)
     p.add_argument("--dtype", choices=["float32", "float16", "bfloat16"], default="float32")
+    p.add_argument("--legacy", action="store_true", help="the pre-1.6 (non-zip) torch.save format")
     p.add_argument("--input")
     p.add_argument("--logits")
     args = p.parse_args()
@@ -41,7 +42,7 @@ def main():
     dtype = getattr(torch, args.dtype)
     # Logits come from the weights as stored, so a reduced-precision file is compared with what it really holds.
     state = {k: v.to(dtype) if v.is_floating_point() else v for k, v in model.state_dict().items()}
-    torch.save(state, args.out)
+    torch.save(state, args.out, _use_new_zipfile_serialization=not args.legacy)
     if args.input and args.logits:
         model.load_state_dict({k: v.float() if v.is_floating_point() else v for k, v in state.items()})
         with torch.no_grad():

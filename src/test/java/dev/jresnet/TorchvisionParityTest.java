@@ -4,7 +4,6 @@ import dev.jresnet.cpu.CpuOptions;
 import dev.jresnet.cpu.CpuResNet;
 import dev.jresnet.model.ResNetConfig;
 import dev.jresnet.plan.PlannerOptions;
-import dev.jresnet.tensor.Metrics;
 import dev.jresnet.tensor.Npy;
 import dev.jresnet.tensor.SeededRandom;
 import dev.jresnet.tensor.Tensor;
@@ -22,18 +21,16 @@ import org.junit.jupiter.params.provider.MethodSource;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
+import static dev.jresnet.testing.Parity.assertWithin;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The CPU path against torchvision, fp32, with randomized BatchNorm statistics: every architecture against stored
  * torchvision outputs (scripts/make_golden.py), and full-size resnet18 against torchvision run now.
  */
 class TorchvisionParityTest {
-    static final double TOLERANCE = 1e-5;
 
     /** Every case on the plain reference kernels and on the fast ones (two threads: the tasks really split). */
     static List<Arguments> cases() {
@@ -86,11 +83,5 @@ class TorchvisionParityTest {
                 }
             }
         }
-    }
-
-    static void assertWithin(String label, Tensor actual, Tensor expected) {
-        double error = Metrics.relativeL2(actual.data(), expected.data());
-        System.out.printf(Locale.ROOT, "parity %-45s relative L2 %.3e%n", label, error);
-        assertTrue(error <= TOLERANCE, () -> label + ": relative L2 error " + error + " exceeds " + TOLERANCE);
     }
 }

@@ -2,6 +2,7 @@ package dev.jresnet;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.jresnet.testing.Parity;
 import dev.jresnet.cpu.CpuResNet;
 import dev.jresnet.model.ModelConfig;
 import dev.jresnet.model.ModelDescription;
@@ -72,7 +73,7 @@ class VariantsParityTest {
         assertEquals(pytorchParameters, config.graph().parameterCount(), "parameter count");
         for (PlannerOptions options : List.of(PlannerOptions.FUSED, PlannerOptions.REFERENCE)) {
             try (CpuResNet net = CpuResNet.create(config, weights, c.name(), options)) {
-                TorchvisionParityTest.assertWithin(c.name() + (options.foldBatchNorm() ? " (BN folded)" : " (BN kept)"),
+                Parity.assertWithin(c.name() + (options.foldBatchNorm() ? " (BN folded)" : " (BN kept)"),
                         net.forward(input), expected);
             }
         }

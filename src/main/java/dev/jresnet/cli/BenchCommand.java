@@ -8,9 +8,9 @@ import dev.jresnet.bench.Measurement;
 import dev.jresnet.gpu.Gpu;
 import dev.jresnet.model.ModelConfig;
 import dev.jresnet.weights.RandomWeights;
-import dev.jresnet.weights.SafetensorsReader;
 import dev.jresnet.weights.SafetensorsWriter;
 import dev.jresnet.weights.StateDict;
+import dev.jresnet.weights.WeightsFiles;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -83,7 +83,7 @@ final class BenchCommand implements Callable<Integer> {
         int threadCount = threads != null ? threads : Runtime.getRuntime().availableProcessors();
         List<String> order = backends != null ? backends : defaultBackends();
         Path work = Files.createTempDirectory("jresnet-bench");
-        StateDict state = weights != null ? SafetensorsReader.read(weights) : RandomWeights.generate(config.graph(), seed);
+        StateDict state = weights != null ? WeightsFiles.read(weights) : RandomWeights.generate(config.graph(), seed);
         Path weightsFile = weights != null ? weights : work.resolve("weights.safetensors");
         if (weights == null) {
             SafetensorsWriter.write(weightsFile, state, Map.of());

@@ -10,7 +10,8 @@ import java.util.concurrent.Callable;
 @Command(name = "jresnet", mixinStandardHelpOptions = true, version = "jresnet 0.1.0",
         description = {"ResNet inference for Java: cuDNN on NVIDIA GPUs and a pure-Java CPU path.",
                 "With no command, runs resnet18 with seeded weights on a synthetic batch and reports what it computed."},
-        subcommands = {InferCommand.class, SummaryCommand.class, RandomWeightsCommand.class, DoctorCommand.class, BenchCommand.class})
+        subcommands = {InferCommand.class, SummaryCommand.class, RandomWeightsCommand.class, DoctorCommand.class, BenchCommand.class, ClassifyCommand.class,
+                ConvertCommand.class, SoakCommand.class})
 public final class Main implements Callable<Integer> {
 
     public static void main(String[] args) {

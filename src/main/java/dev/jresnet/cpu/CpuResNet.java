@@ -1,5 +1,6 @@
 package dev.jresnet.cpu;
 
+import dev.jresnet.Network;
 import dev.jresnet.model.Graph;
 import dev.jresnet.model.ModelConfig;
 import dev.jresnet.model.Shape;
@@ -20,12 +21,12 @@ import java.util.Map;
  * {@link CpuOptions} picks the plain reference kernels or another thread count.
  *
  * <pre>{@code
- * try (CpuResNet net = CpuResNet.create(ResNetConfig.named("resnet50"), SafetensorsReader.read(path), path.toString())) {
+ * try (CpuResNet net = CpuResNet.create(ResNetConfig.named("resnet50"), WeightsFiles.read(path), path.toString())) {
  *     Tensor logits = net.forward(batch); // (N, 3, H, W) -> (N, 1000)
  * }
  * }</pre>
  */
-public final class CpuResNet implements AutoCloseable {
+public final class CpuResNet implements Network {
     private final Graph graph;
     private final StateDict weights;
     private final String source;
@@ -78,6 +79,7 @@ public final class CpuResNet implements AutoCloseable {
     }
 
     /** (N, C, H, W) -> (N, outputs). Thread-safe; batches of one input size run one at a time. */
+    @Override
     public Tensor forward(Tensor batch) {
         return forward(batch, null);
     }

@@ -1,5 +1,6 @@
 package dev.jresnet.gpu;
 
+import dev.jresnet.Network;
 import dev.jresnet.model.Graph;
 import dev.jresnet.model.ModelConfig;
 import dev.jresnet.model.Shape;
@@ -22,7 +23,7 @@ import dev.jresnet.weights.StateDict;
  *
  * Thread-safe: calls are serialized per network (a lock); use several networks for concurrent batches.
  */
-public class GpuResNet implements AutoCloseable {
+public class GpuResNet implements Network {
     private final GpuInfo gpu;
     private final GpuOptions options;
     private final GpuExecutor executor;
@@ -46,6 +47,7 @@ public class GpuResNet implements AutoCloseable {
     }
 
     /** (N, C, H, W) at the planned size -> (N, classes). */
+    @Override
     public Tensor forward(Tensor batch) {
         return executor.run(batch);
     }

@@ -66,6 +66,19 @@ public final class Graph {
         return shapes;
     }
 
+    /** The graph up to its pooled features (the last global average pooling), without the classifier. */
+    public Graph features() {
+        for (int i = nodes.size() - 1; i >= 0; i--) {
+            if (nodes.get(i) instanceof Node.GlobalAvgPool pool) {
+                List<Node> kept = nodes.subList(0, i + 1);
+                // Values are numbered as they are made, so the kept nodes' values are the ones below this count.
+                int values = kept.stream().mapToInt(Node::output).max().orElse(INPUT) + 1;
+                return new Graph(name, inputChannels, kept, pool.output(), values);
+            }
+        }
+        throw new IllegalStateException(name + " has no global average pooling to take features from");
+    }
+
     /** All state_dict entries the graph reads, in PyTorch's order. */
     public List<ParameterSpec> parameters() {
         List<ParameterSpec> all = new ArrayList<>();

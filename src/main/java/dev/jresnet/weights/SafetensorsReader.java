@@ -27,8 +27,6 @@ import java.util.Map;
  * each byte count equals shape x dtype size, and the offsets cover the data exactly, without overlap or holes.
  */
 public final class SafetensorsReader {
-    /** The reference implementation's cap on the header; a larger one is not a weights file. */
-    public static final long MAX_HEADER_BYTES = 100L << 20;
     public static final int MAX_RANK = 8;
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
@@ -40,15 +38,19 @@ public final class SafetensorsReader {
     }
 
     public static StateDict read(Path file) throws IOException {
+        return read(file, SafetensorsLimits.DEFAULT);
+    }
+
+    public static StateDict read(Path file, SafetensorsLimits limits) throws IOException {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
             long fileSize = channel.size();
             if (fileSize < 8) {
                 throw new WeightsFormatException(file, "truncated: " + fileSize + " bytes, shorter than the 8-byte header length");
             }
             long headerLength = read(channel, file, 0, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
-            if (headerLength < 0 || headerLength > MAX_HEADER_BYTES) {
+            if (headerLength < 0 || headerLength > limits.maxHeaderBytes()) {
                 throw new WeightsFormatException(file, "header length " + Long.toUnsignedString(headerLength)
-                        + " exceeds the limit of " + MAX_HEADER_BYTES + " bytes");
+                        + " exceeds the limit of " + limits.maxHeaderBytes() + " bytes (maxHeaderBytes)");
             }
             if (8 + headerLength > fileSize) {
                 throw new WeightsFormatException(file, "header length " + headerLength + " runs past the end of the file ("
@@ -56,7 +58,7 @@ public final class SafetensorsReader {
             }
             String header = StandardCharsets.UTF_8.decode(read(channel, file, 8, (int) headerLength)).toString();
             long dataStart = 8 + headerLength;
-            List<Entry> entries = parseHeader(header, file);
+            List<Entry> entries = parseHeader(header, file, limits);
             checkLayout(entries, fileSize - dataStart, file);
             StateDict dict = new StateDict();
             for (Entry e : entries) {
@@ -69,7 +71,7 @@ public final class SafetensorsReader {
         }
     }
 
-    private static List<Entry> parseHeader(String header, Path file) throws WeightsFormatException {
+    private static List<Entry> parseHeader(String header, Path file, SafetensorsLimits limits) throws WeightsFormatException {
         JsonNode root;
         try {
             root = JSON.readTree(header);
@@ -88,6 +90,9 @@ public final class SafetensorsReader {
                 continue;
             }
             entries.add(parseEntry(name, field.getValue(), file));
+            if (entries.size() > limits.maxTensors()) {
+                throw new WeightsFormatException(file, "more than " + limits.maxTensors() + " tensors (maxTensors)");
+            }
         }
         return entries;
     }

@@ -1,5 +1,8 @@
 package dev.jresnet.weights;
 
+import dev.jresnet.model.Graph;
+import dev.jresnet.model.ParameterSpec;
+
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -38,6 +41,18 @@ public final class StateDict {
 
     public int size() {
         return tensors.size();
+    }
+
+    /** The entries a graph reads (a sub-graph, such as the features without the classifier, reads fewer). */
+    public StateDict selectFor(Graph graph) {
+        StateDict out = new StateDict();
+        for (ParameterSpec p : graph.parameters()) {
+            TensorData t = tensors.get(p.key());
+            if (t != null) {
+                out.put(p.key(), t);
+            }
+        }
+        return out;
     }
 
     /** A copy in which every floating tensor is stored as {@code dtype}; integer tensors are kept. */

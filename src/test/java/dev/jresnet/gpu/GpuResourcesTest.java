@@ -83,6 +83,33 @@ class GpuResourcesTest {
         assertTrue(e.getMessage().contains("closed"), e.getMessage());
     }
 
+    /** One network from 16 threads: calls are serialized (a lock per network) and each gets its own answer. */
+    @Test
+    void sixteenThreadsGetWhatOneThreadGets() throws Exception {
+        try (GpuResNet18 net = new GpuResNet18(WEIGHTS, "w", GpuOptions.defaults().withMaxBatch(3).withInputSize(64, 64))) {
+            java.util.List<Tensor> inputs = new java.util.ArrayList<>();
+            java.util.List<Tensor> expected = new java.util.ArrayList<>();
+            for (int t = 0; t < 16; t++) {
+                inputs.add(SeededRandom.normal(200 + t, 1 + t % 3, 3, 64, 64));
+                expected.add(net.forward(inputs.get(t)));
+            }
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(16);
+            try {
+                java.util.List<java.util.concurrent.Future<Tensor>> results = new java.util.ArrayList<>();
+                for (int i = 0; i < 64; i++) {
+                    Tensor in = inputs.get(i % 16);
+                    results.add(pool.submit(() -> net.forward(in)));
+                }
+                for (int i = 0; i < results.size(); i++) {
+                    org.junit.jupiter.api.Assertions.assertArrayEquals(expected.get(i % 16).data(), results.get(i).get().data(),
+                            "call " + i);
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+    }
+
     /** Locked and pinned host memory of this process, from /proc/self/status (cudaHostAlloc pins pages). */
     private static long lockedKiB() throws IOException {
         long kib = 0;

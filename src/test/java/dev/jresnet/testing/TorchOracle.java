@@ -36,7 +36,16 @@ public final class TorchOracle {
 
     /** Runs scripts/NAME with arguments; fails the test with the script's output when it exits non-zero. */
     public static String runScript(String script, String... args) {
-        List<String> command = new ArrayList<>(List.of(PYTHON, Path.of("scripts", script).toString()));
+        return run(Path.of("scripts", script), args);
+    }
+
+    /** Runs src/test/python/NAME (test data makers), with scripts/ importable. */
+    public static String runTestScript(String script, String... args) {
+        return run(Path.of("src", "test", "python", script), args);
+    }
+
+    private static String run(Path script, String... args) {
+        List<String> command = new ArrayList<>(List.of(PYTHON, script.toString()));
         command.addAll(List.of(args));
         Result r = exec(command, 900);
         assertEquals(0, r.exitCode, () -> String.join(" ", command) + " failed:\n" + r.output);
@@ -48,7 +57,9 @@ public final class TorchOracle {
 
     private static Result exec(List<String> command, int timeoutSeconds) {
         try {
-            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+            builder.environment().put("PYTHONPATH", Path.of("scripts").toAbsolutePath().toString());
+            Process p = builder.start();
             p.getOutputStream().close();
             if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
                 p.destroyForcibly();

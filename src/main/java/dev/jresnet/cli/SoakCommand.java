@@ -1,0 +1,76 @@
+package dev.jresnet.cli;
+
+import dev.jresnet.Network;
+import dev.jresnet.bench.MemorySnapshot;
+import dev.jresnet.model.ModelConfig;
+import dev.jresnet.tensor.SeededRandom;
+import dev.jresnet.tensor.Tensor;
+import dev.jresnet.weights.RandomWeights;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+@Command(name = "soak", mixinStandardHelpOptions = true,
+        description = {"Run many batches through one network and report memory at intervals: Java heap after GC, "
+                + "native buffers, resident set, pinned pages and free GPU memory. A leak shows as growth."})
+final class SoakCommand implements Callable<Integer> {
+    @Mixin
+    ModelOptions model;
+
+    @Mixin
+    DeviceOptions device;
+
+    @Option(names = "--batches", defaultValue = "5000", description = "Batches to run (default: 5000).")
+    int batches;
+
+    @Option(names = "--batch", defaultValue = "4", description = "Images per batch (default: 4).")
+    int batch;
+
+    @Option(names = "--size", defaultValue = "64", description = "Input height and width (default: 64).")
+    int size;
+
+    @Option(names = "--every", defaultValue = "500", description = "Report every N batches (default: 500).")
+    int every;
+
+    @Override
+    public Integer call() throws Exception {
+        ModelConfig config = model.config();
+        Tensor input = SeededRandom.normal(1, batch, config.graph().inputChannels(), size, size);
+        boolean gpu = device.device == DeviceOptions.Device.GPU;
+        System.out.printf("%s, %d batches of %d at %dx%d on the %s%n", config.name(), batches, batch, size, size, device.device);
+        System.out.println("  batches   heap MiB  direct MiB    RSS MiB  pinned MiB  GPU free MiB   ms/batch");
+        try (Network net = device.open(config, RandomWeights.generate(config.graph(), 1), "seeded weights", batch, size, size)) {
+            net.forward(input); // warm-up: lazy plans, algorithms and JIT before the first figure
+            MemorySnapshot first = report(0, MemorySnapshot.take(gpu), 0);
+            MemorySnapshot last = first;
+            long start = System.nanoTime();
+            for (int i = 1; i <= batches; i++) {
+                net.forward(input);
+                if (i % every == 0 || i == batches) {
+                    double ms = (System.nanoTime() - start) / 1e6 / every;
+                    last = report(i, MemorySnapshot.take(gpu), ms);
+                    start = System.nanoTime();
+                }
+            }
+            System.out.printf(Locale.ROOT, "growth from the first to the last report: heap %+.1f MiB, RSS %+.1f MiB, pinned %+.1f MiB%s%n",
+                    mib(last.heapBytes() - first.heapBytes()), mib(last.residentBytes() - first.residentBytes()),
+                    mib(last.lockedBytes() - first.lockedBytes()),
+                    gpu ? String.format(Locale.ROOT, ", GPU used %+.1f MiB", mib(first.deviceFreeBytes() - last.deviceFreeBytes())) : "");
+        }
+        return 0;
+    }
+
+    private static MemorySnapshot report(int done, MemorySnapshot m, double msPerBatch) {
+        System.out.printf(Locale.ROOT, "%9d %10.1f %11.1f %10.1f %11.1f %13s %10.2f%n", done, mib(m.heapBytes()), mib(m.directBytes()),
+                mib(m.residentBytes()), mib(m.lockedBytes()), m.deviceFreeBytes() < 0 ? "-" : String.format(Locale.ROOT, "%.1f",
+                        mib(m.deviceFreeBytes())), msPerBatch);
+        return m;
+    }
+
+    private static double mib(long bytes) {
+        return bytes / 1048576.0;
+    }
+}

@@ -1,0 +1,115 @@
+package dev.jresnet.image;
+
+import com.drew.imaging.ImageMetadataReader;
+import com.drew.imaging.ImageProcessingException;
+import com.drew.metadata.Metadata;
+import com.drew.metadata.MetadataException;
+import com.drew.metadata.exif.ExifIFD0Directory;
+
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
+import java.awt.image.BufferedImage;
+import java.awt.image.IndexColorModel;
+import java.awt.image.Raster;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Iterator;
+
+/**
+ * Decodes JPEG and PNG files to 8-bit RGB the way PIL's {@code Image.open(f).convert("RGB")} sees them: grayscale
+ * replicated to three channels, alpha dropped (not composited), palettes looked up, 16-bit samples reduced to their
+ * high byte. Samples are read from the raster, never through Java's colour conversion (which would treat gray as
+ * linear light). The EXIF orientation is applied, as PIL's ImageOps.exif_transpose does.
+ */
+public final class ImageDecoder {
+    private final ImageLimits limits;
+
+    public ImageDecoder(ImageLimits limits) {
+        this.limits = limits;
+    }
+
+    public ImageDecoder() {
+        this(ImageLimits.DEFAULT);
+    }
+
+    /** @throws UnreadableImageException naming the file and why it could not be decoded */
+    public RgbImage decode(Path file) throws UnreadableImageException {
+        BufferedImage image;
+        try (ImageInputStream in = ImageIO.createImageInputStream(Files.newInputStream(file))) {
+            if (in == null) {
+                throw new UnreadableImageException(file, "cannot be opened");
+            }
+            Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
+            if (!readers.hasNext()) {
+                throw new UnreadableImageException(file, "not an image format this build reads (JPEG, PNG, BMP, GIF)");
+            }
+            ImageReader reader = readers.next();
+            try {
+                reader.setInput(in, true, true);
+                long pixels = (long) reader.getWidth(0) * reader.getHeight(0);
+                if (pixels > limits.maxPixels()) {
+                    throw new UnreadableImageException(file, reader.getWidth(0) + "x" + reader.getHeight(0) + " = " + pixels
+                            + " pixels, over the limit of " + limits.maxPixels() + " (maxPixels)");
+                }
+                image = reader.read(0);
+            } finally {
+                reader.dispose();
+            }
+        } catch (IOException | RuntimeException e) {
+            if (e instanceof UnreadableImageException u) {
+                throw u;
+            }
+            throw new UnreadableImageException(file, "cannot be decoded: " + e.getMessage());
+        }
+        return Orientation.apply(toRgb(image), exifOrientation(file));
+    }
+
+    static RgbImage toRgb(BufferedImage image) {
+        int w = image.getWidth();
+        int h = image.getHeight();
+        Raster raster = image.getRaster();
+        int bands = raster.getNumBands();
+        int shift = Math.max(0, raster.getSampleModel().getSampleSize(0) - 8); // 16-bit: keep the high byte
+        IndexColorModel palette = image.getColorModel() instanceof IndexColorModel icm ? icm : null;
+        byte[] rgb = new byte[w * h * 3];
+        int[] px = new int[bands];
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                raster.getPixel(x, y, px);
+                int at = (y * w + x) * 3;
+                if (palette != null) {
+                    rgb[at] = (byte) palette.getRed(px[0]);
+                    rgb[at + 1] = (byte) palette.getGreen(px[0]);
+                    rgb[at + 2] = (byte) palette.getBlue(px[0]);
+                } else if (bands < 3) {
+                    byte g = (byte) (px[0] >> shift);
+                    rgb[at] = g;
+                    rgb[at + 1] = g;
+                    rgb[at + 2] = g;
+                } else {
+                    rgb[at] = (byte) (px[0] >> shift);
+                    rgb[at + 1] = (byte) (px[1] >> shift);
+                    rgb[at + 2] = (byte) (px[2] >> shift);
+                }
+            }
+        }
+        return new RgbImage(w, h, rgb);
+    }
+
+    /** EXIF orientation 1..8, or 1 when there is none (or the metadata cannot be read). */
+    static int exifOrientation(Path file) {
+        try {
+            Metadata metadata = ImageMetadataReader.readMetadata(file.toFile());
+            ExifIFD0Directory exif = metadata.getFirstDirectoryOfType(ExifIFD0Directory.class);
+            if (exif != null && exif.containsTag(ExifIFD0Directory.TAG_ORIENTATION)) {
+                int o = exif.getInt(ExifIFD0Directory.TAG_ORIENTATION);
+                return o >= 1 && o <= 8 ? o : 1;
+            }
+        } catch (ImageProcessingException | IOException | MetadataException | RuntimeException e) {
+            return 1; // metadata is optional: the pixels decoded, so the image stands as it is stored
+        }
+        return 1;
+    }
+}

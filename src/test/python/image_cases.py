@@ -1,0 +1,66 @@
+#!/usr/bin/python3
+"""Test images and what torchvision's classic ImageNet evaluation transform makes of them, for the Java
+preprocessing's parity test.
+
+Usage: image_cases.py OUT_DIR
+Writes OUT_DIR/NAME.{jpg,png} and OUT_DIR/NAME.RESIZE_CROP.npy (3, CROP, CROP) for (256, 224) and (40, 32):
+ImageOps.exif_transpose, convert("RGB"), Resize(RESIZE), CenterCrop(CROP), ToTensor, Normalize(ImageNet).
+16-bit grayscale is reduced to its high byte first (PIL's own conversion would clip it at 255).
+"""
+import os
+import sys
+
+import numpy as np
+from PIL import Image, ImageOps
+import torchvision.transforms as T
+
+SIZES = [(256, 224), (40, 32)]
+
+
+def scene(w, h, seed):
+    """A smooth picture with edges and noise: enough structure for resizing and JPEG to matter."""
+    rng = np.random.RandomState(seed)
+    y, x = np.mgrid[0:h, 0:w]
+    r = 128 + 100 * np.sin(x / 9.0 + seed) * np.cos(y / 13.0)
+    g = 255 * ((x // 23 + y // 17) % 2)
+    b = (x * 255 // max(1, w - 1) + rng.randint(0, 40, (h, w))) % 256
+    return np.clip(np.stack([r, g, b], -1), 0, 255).astype(np.uint8)
+
+
+def main():
+    out = sys.argv[1]
+    os.makedirs(out, exist_ok=True)
+    images = {}
+    images["rgb_q90.jpg"] = (Image.fromarray(scene(300, 200, 1)), {"quality": 90})
+    images["rgb_444_q95.jpg"] = (Image.fromarray(scene(257, 333, 2)), {"quality": 95, "subsampling": 0})
+    images["gray.png"] = (Image.fromarray(scene(180, 241, 3)[:, :, 0], "L"), {})
+    images["rgba.png"] = (Image.fromarray(np.dstack([scene(320, 240, 4), scene(320, 240, 5)[:, :, 1]]), "RGBA"), {})
+    images["palette.png"] = (Image.fromarray(scene(200, 199, 6)).quantize(64), {})
+    images["small_upscaled.png"] = (Image.fromarray(scene(100, 80, 7)), {})
+    images["tall.jpg"] = (Image.fromarray(scene(64, 500, 8)), {"quality": 92})
+    for orientation in (3, 6, 8):
+        exif = Image.Exif()
+        exif[274] = orientation
+        images["exif%d.jpg" % orientation] = (Image.fromarray(scene(240, 160, 9 + orientation)), {"quality": 93, "exif": exif})
+    for name, (img, options) in images.items():
+        img.save(os.path.join(out, name), **options)
+
+    gray16 = (scene(150, 170, 20)[:, :, 0].astype(np.uint16) * 257 + np.arange(150, dtype=np.uint16) % 200)
+    Image.fromarray(gray16, "I;16").save(os.path.join(out, "gray16.png"))
+    images["gray16.png"] = None
+
+    for name in images:
+        path = os.path.join(out, name)
+        if name == "gray16.png":
+            pixels = np.array(Image.open(path)).astype(np.uint16) >> 8
+            rgb = Image.fromarray(pixels.astype(np.uint8), "L").convert("RGB")
+        else:
+            rgb = ImageOps.exif_transpose(Image.open(path)).convert("RGB")
+        for resize, crop in SIZES:
+            transform = T.Compose([T.Resize(resize), T.CenterCrop(crop), T.ToTensor(),
+                                   T.Normalize([0.485, 0.456, 0.406], [0.229, 0.224, 0.225])])
+            np.save(os.path.join(out, "%s.%d_%d.npy" % (name, resize, crop)), transform(rgb).numpy())
+
+
+if __name__ == "__main__":
+    main()

@@ -9,26 +9,33 @@ final class BlockNetValidation {
 
     static void check(int inChannels, int numClasses, BlockNetConfig.Stem stem, List<BlockNetConfig.Stage> stages,
                       BlockNetConfig.Block b, double bnEps) {
-        positive("in_channels", inChannels);
-        positive("num_classes", numClasses);
+        ModelLimits.check("in_channels", inChannels, ModelLimits.MAX_CHANNELS);
+        ModelLimits.check("num_classes", numClasses, ModelLimits.MAX_CLASSES);
         if (!(bnEps > 0)) {
             throw new IllegalArgumentException("batch_norm.eps must be positive, got " + bnEps);
         }
-        positive("stem.channels", stem.channels());
-        positive("stem.stride", stem.stride());
+        ModelLimits.check("stem.channels", stem.channels(), ModelLimits.MAX_CHANNELS);
+        ModelLimits.check("stem.stride", stem.stride(), ModelLimits.MAX_WINDOW);
+        if (stem.maxPool() != null) {
+            ModelLimits.check("stem.max_pool.kernel_size", stem.maxPool().kernel(), ModelLimits.MAX_WINDOW);
+            ModelLimits.check("stem.max_pool.stride", stem.maxPool().stride(), ModelLimits.MAX_WINDOW);
+            ModelLimits.check("stem.max_pool.dilation", stem.maxPool().dilation(), ModelLimits.MAX_WINDOW);
+        }
         oddKernel("stem.kernel_size", stem.kernelSize());
         if (stages.isEmpty()) {
             throw new IllegalArgumentException("stages must list at least one stage");
         }
         oddKernel("block.kernel_size", b.kernelSize());
-        positive("block.dilation", b.dilation());
+        ModelLimits.check("block.dilation", b.dilation(), ModelLimits.MAX_WINDOW);
+        long blocks = 0;
         int channels = stem.channels();
         for (int i = 0; i < stages.size(); i++) {
             BlockNetConfig.Stage s = stages.get(i);
             String where = "stages[" + i + "]";
-            positive(where + ".channels", s.channels());
-            positive(where + ".blocks", s.blocks());
-            positive(where + ".stride", s.stride());
+            ModelLimits.check(where + ".channels", s.channels(), ModelLimits.MAX_CHANNELS);
+            ModelLimits.check(where + ".stride", s.stride(), ModelLimits.MAX_WINDOW);
+            ModelLimits.check(where + ".blocks", s.blocks(), ModelLimits.MAX_BLOCKS);
+            blocks += s.blocks();
             if (b.depthwise() && s.channels() % channels != 0) {
                 throw new IllegalArgumentException("block.depthwise: " + where + " goes from " + channels + " to "
                         + s.channels() + " channels; a depthwise convolution needs a whole multiple");
@@ -45,16 +52,12 @@ final class BlockNetValidation {
             }
             channels = s.channels();
         }
-    }
-
-    private static void positive(String option, int value) {
-        if (value < 1) {
-            throw new IllegalArgumentException(option + " must be positive, got " + value);
-        }
+        ModelLimits.check("blocks over all stages", blocks, ModelLimits.MAX_BLOCKS);
     }
 
     private static void oddKernel(String option, int k) {
-        if (k < 1 || k % 2 == 0) {
+        ModelLimits.check(option, k, ModelLimits.MAX_WINDOW);
+        if (k % 2 == 0) {
             throw new IllegalArgumentException(option + " must be odd (so padding keeps the size), got " + k);
         }
     }

@@ -57,11 +57,11 @@ public record ResNetConfig(String name, BlockKind block, int[] layers, int group
                 }
             }
         }
-        if (numClasses < 1) {
-            throw new IllegalArgumentException(name + ": num_classes must be positive, got " + numClasses);
-        }
-        if (inChannels < 1) {
-            throw new IllegalArgumentException(name + ": in_channels must be positive, got " + inChannels);
+        try {
+            ModelLimits.check("num_classes", numClasses, ModelLimits.MAX_CLASSES);
+            ModelLimits.check("in_channels", inChannels, ModelLimits.MAX_CHANNELS);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(name + ": " + e.getMessage(), e);
         }
     }
 

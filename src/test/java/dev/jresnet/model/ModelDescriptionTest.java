@@ -72,6 +72,21 @@ class ModelDescriptionTest {
         assertTrue(json.getMessage().startsWith("m.json: not valid JSON"), json.getMessage());
     }
 
+    /** A fuzzing run in CI found that a few bytes could ask for billions of blocks and exhaust the heap. */
+    @Test
+    void sizesBeyondTheModelLimitsAreRefusedBeforeAnythingIsBuilt() {
+        assertError("{\"stages\": [{\"channels\": 8, \"blocks\": 2000000000}]}",
+                "m.json: stages[0].blocks is 2000000000; jresnet allows at most 4096 (ModelLimits)");
+        assertError("{\"stages\": [{\"channels\": 8, \"blocks\": 4000}, {\"channels\": 8, \"blocks\": 4000}]}",
+                "m.json: blocks over all stages is 8000; jresnet allows at most 4096 (ModelLimits)");
+        assertError("{\"stages\": [{\"channels\": 8, \"blocks\": 1}], \"block\": {\"dilation\": 1073741824}}",
+                "m.json: block.dilation is 1073741824; jresnet allows at most 1024 (ModelLimits)");
+        assertError("{\"stages\": [{\"channels\": 100000, \"blocks\": 1}]}",
+                "m.json: stages[0].channels is 100000; jresnet allows at most 65536 (ModelLimits)");
+        assertError("{\"arch\": \"resnet18\", \"num_classes\": 2000000000}",
+                "m.json: resnet18: num_classes is 2000000000; jresnet allows at most 1048576 (ModelLimits)");
+    }
+
     private static void assertError(String json, String expected) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ModelDescription.parse(json, "m.json"));
         assertTrue(e.getMessage().startsWith(expected), () -> "expected '" + expected + "', got: " + e.getMessage());

@@ -14,7 +14,6 @@ mkdir -p docs/bench
 section=$(mktemp)
 command="scripts/bench-cpu.sh (per model: bench --arch ARCH --backends cpu-plain,cpu-fast,onnxruntime,pytorch --batch 1,8,32 --threads $threads --warmup 1 --reps 10 --max-seconds 30)"
 {
-  echo "<!-- cpu-bench:start -->"
   echo "## CPU: jresnet vs ONNX Runtime and PyTorch"
   echo
   echo "Command: \`$command\`"
@@ -37,17 +36,5 @@ for arch in resnet18 resnet50; do
     echo
   } >> "$section"
 done
-echo "<!-- cpu-bench:end -->" >> "$section"
-python3 - "$section" <<'PY'
-import re, sys
-section = open(sys.argv[1]).read().rstrip() + "\n"
-path = "docs/BENCHMARKS.md"
-try:
-    doc = open(path).read()
-except FileNotFoundError:
-    doc = "# Benchmarks\n\n"
-pattern = re.compile(r"<!-- cpu-bench:start -->.*?<!-- cpu-bench:end -->\n?", re.S)
-doc = pattern.sub(lambda m: section, doc) if pattern.search(doc) else doc.rstrip() + "\n\n" + section
-open(path, "w").write(doc)
-PY
+python3 scripts/replace_section.py cpu-bench "$section"
 echo "wrote docs/BENCHMARKS.md and docs/bench/cpu-*"

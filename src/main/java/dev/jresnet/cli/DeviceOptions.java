@@ -1,11 +1,14 @@
 package dev.jresnet.cli;
 
 import dev.jresnet.Network;
+import dev.jresnet.cpu.CpuOptions;
 import dev.jresnet.cpu.CpuResNet;
 import dev.jresnet.gpu.GpuOptions;
 import dev.jresnet.gpu.GpuResNet;
 import dev.jresnet.gpu.Schedule;
 import dev.jresnet.model.ModelConfig;
+import dev.jresnet.plan.PlannerOptions;
+import dev.jresnet.plan.Precision;
 import dev.jresnet.weights.StateDict;
 import picocli.CommandLine.Option;
 
@@ -23,12 +26,25 @@ final class DeviceOptions {
             + "larger inputs are split.")
     int maxBatch;
 
+    @Option(names = "--cuda-graphs", description = "GPU: replay each batch size's forward pass as a CUDA graph "
+            + "(off by default until measured on a GPU).")
+    boolean cudaGraphs;
+
+    @Option(names = "--precision", defaultValue = "fp32", description = "fp32 (default) or fp16: on the CPU, fp16 is "
+            + "emulated (binary16 weights and activations, fp32 arithmetic), to see what half precision does to the "
+            + "results; the GPU runs fp32 only so far.")
+    Precision precision;
+
     /** The network for inputs of height x width, with at most {@code batch} images per call. */
     Network open(ModelConfig config, StateDict weights, String source, int batch, int height, int width) {
+        if (precision != Precision.FP32 && (device == Device.GPU || precision == Precision.TF32)) {
+            throw new IllegalArgumentException("--precision " + precision.label() + " is not available on the " + device
+                    + " yet; fp32 is" + (device == Device.CPU ? ", and fp16 (emulated)" : ""));
+        }
         if (device == Device.GPU) {
             return GpuResNet.create(config, weights, source, GpuOptions.defaults().withSchedule(schedule)
-                    .withMaxBatch(Math.max(1, Math.min(maxBatch, batch))).withInputSize(height, width));
+                    .withMaxBatch(Math.max(1, Math.min(maxBatch, batch))).withInputSize(height, width).withCudaGraphs(cudaGraphs));
         }
-        return CpuResNet.create(config, weights, source);
+        return CpuResNet.create(config, weights, source, PlannerOptions.FUSED.withPrecision(precision), CpuOptions.fast());
     }
 }

@@ -47,12 +47,15 @@ final class SoakCommand implements Callable<Integer> {
             MemorySnapshot first = report(0, MemorySnapshot.take(gpu), 0);
             MemorySnapshot last = first;
             long start = System.nanoTime();
+            int sinceReport = 0;
             for (int i = 1; i <= batches; i++) {
                 net.forward(input);
+                sinceReport++;
                 if (i % every == 0 || i == batches) {
-                    double ms = (System.nanoTime() - start) / 1e6 / every;
+                    double ms = (System.nanoTime() - start) / 1e6 / sinceReport;
                     last = report(i, MemorySnapshot.take(gpu), ms);
                     start = System.nanoTime();
+                    sinceReport = 0;
                 }
             }
             System.out.printf(Locale.ROOT, "growth from the first to the last report: heap %+.1f MiB, RSS %+.1f MiB, pinned %+.1f MiB%s%n",

@@ -8,6 +8,7 @@ import dev.jresnet.plan.OpTimes;
 import dev.jresnet.plan.Plan;
 import dev.jresnet.plan.Planner;
 import dev.jresnet.plan.PlannerOptions;
+import dev.jresnet.plan.Precision;
 import dev.jresnet.tensor.Tensor;
 import dev.jresnet.weights.StateDict;
 import dev.jresnet.weights.WeightsValidator;
@@ -36,6 +37,10 @@ public final class CpuResNet implements Network {
     private boolean closed;
 
     private CpuResNet(Graph graph, StateDict weights, String source, PlannerOptions options, CpuOptions cpu) {
+        if (options.precision() == Precision.TF32) {
+            throw new IllegalArgumentException("TF32 is a GPU tensor-core mode; the CPU runs fp32, or fp16 emulated "
+                    + "(binary16 weights and activations, fp32 arithmetic)");
+        }
         WeightsValidator.check(graph, weights, source);
         this.graph = graph;
         this.weights = weights;

@@ -13,8 +13,6 @@ import jcuda.jcudnn.cudnnTensorDescriptor;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Chooses convolution algorithms by measuring them (cudnnFindConvolutionForwardAlgorithm; the heuristic
@@ -30,18 +28,21 @@ final class ConvAlgorithms {
         }
     }
 
-    private static final Map<String, List<Measured>> MEASURED = new ConcurrentHashMap<>();
-
     private ConvAlgorithms() {
     }
 
     /**
-     * @param shapeKey   identifies the (device, x, w, conv, y) combination for the process-wide cache
+     * @param shapeKey   identifies the (device, versions, precision, x, w, conv, y) combination in the cache
      * @param implicitPrecompOnly cuDNN's fused call with an identity activation accepts only IMPLICIT_PRECOMP_GEMM
      */
     static Measured choose(cudnnHandle handle, cudnnTensorDescriptor x, cudnnFilterDescriptor w, cudnnConvolutionDescriptor conv,
-                           cudnnTensorDescriptor y, String shapeKey, long workspaceLimit, boolean implicitPrecompOnly) {
-        List<Measured> candidates = MEASURED.computeIfAbsent(shapeKey, k -> measure(handle, x, w, conv, y, k));
+                           cudnnTensorDescriptor y, String shapeKey, AlgorithmCache cache, long workspaceLimit,
+                           boolean implicitPrecompOnly) {
+        List<Measured> candidates = cache.get(shapeKey).orElseGet(() -> {
+            List<Measured> measured = measure(handle, x, w, conv, y, shapeKey);
+            cache.put(shapeKey, measured);
+            return measured;
+        });
         List<Measured> usable = new ArrayList<>();
         for (Measured m : candidates) {
             if (m.workspaceBytes() <= workspaceLimit

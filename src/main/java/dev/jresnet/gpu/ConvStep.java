@@ -3,6 +3,7 @@ package dev.jresnet.gpu;
 import dev.jresnet.model.ConvSpec;
 import dev.jresnet.model.Shape;
 import dev.jresnet.plan.PlanOp;
+import dev.jresnet.plan.Precision;
 import jcuda.Pointer;
 import jcuda.jcudnn.JCudnn;
 import jcuda.jcudnn.cudnnActivationDescriptor;
@@ -59,9 +60,9 @@ final class ConvStep implements GpuStep {
     public long prepare(int n, long workspaceLimit) {
         Shape i = op.inShape();
         Shape o = op.outShape();
-        String key = ctx.info.name() + "|x" + n + "x" + i + "|" + op.spec() + "|y" + o;
-        ConvAlgorithms.Measured m = ConvAlgorithms.choose(ctx.cudnn, in(n), filter, conv, out(n), key, workspaceLimit,
-                fused && !op.relu());
+        String key = AlgorithmCache.key(ctx.info, Precision.FP32, "x" + n + "x" + i + "|" + op.spec() + "|y" + o);
+        ConvAlgorithms.Measured m = ConvAlgorithms.choose(ctx.cudnn, in(n), filter, conv, out(n), key, ctx.algorithms,
+                workspaceLimit, fused && !op.relu());
         algorithms.put(n, m);
         return m.workspaceBytes();
     }

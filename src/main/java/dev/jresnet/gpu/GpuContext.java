@@ -23,9 +23,11 @@ final class GpuContext {
     final cudnnHandle cudnn = new cudnnHandle();
     final cublasHandle cublas = new cublasHandle();
     final Kernels kernels;
+    final AlgorithmCache algorithms;
 
-    GpuContext(GpuInfo info, Resources resources) {
+    GpuContext(GpuInfo info, Resources resources, AlgorithmCache algorithms) {
         this.info = info;
+        this.algorithms = algorithms;
         Cuda.runtime(JCuda.cudaSetDevice(info.device()), "cudaSetDevice", () -> "device " + info.device());
         Cuda.runtime(JCuda.cudaStreamCreateWithFlags(stream, JCuda.cudaStreamNonBlocking), "cudaStreamCreateWithFlags");
         resources.onClose(() -> Cuda.runtime(JCuda.cudaStreamDestroy(stream), "cudaStreamDestroy"));

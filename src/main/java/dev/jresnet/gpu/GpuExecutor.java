@@ -1,9 +1,12 @@
 package dev.jresnet.gpu;
 
+import dev.jresnet.model.Shape;
 import dev.jresnet.plan.Plan;
 import dev.jresnet.plan.PlanExecutor;
 import dev.jresnet.plan.PlanOp;
+import dev.jresnet.plan.Precision;
 import dev.jresnet.tensor.Tensor;
+import jcuda.driver.CUstream;
 import jcuda.runtime.JCuda;
 import jcuda.runtime.cudaMemcpyKind;
 
@@ -29,15 +32,22 @@ final class GpuExecutor implements PlanExecutor {
     private final List<GpuStep> steps = new ArrayList<>();
     private final List<Integer> prepared = new ArrayList<>();
     private final DeviceBuffer workspace;
+    private final ForwardGraphs<?> graphs;
+    private PinnedBuffer rgbStaging;
+    private DeviceBuffer rgbDevice;
     private boolean closed;
 
     /** @throws DeviceMemoryException when maxBatch does not fit; nothing stays allocated then */
-    GpuExecutor(Plan plan, GpuInfo gpu, int maxBatch) {
+    GpuExecutor(Plan plan, GpuInfo gpu, int maxBatch, AlgorithmCache algorithms, boolean cudaGraphs) {
+        if (plan.options().precision() != Precision.FP32) {
+            throw new IllegalArgumentException("the GPU path runs fp32 only so far; " + plan.options().precision().label()
+                    + " (tensor cores) is not built yet");
+        }
         this.plan = plan;
         this.maxBatch = maxBatch;
         try {
             checkFits(plan, gpu, maxBatch);
-            ctx = new GpuContext(gpu, resources);
+            ctx = new GpuContext(gpu, resources, algorithms);
             int[] elements = plan.bufferElements();
             buffers = new DeviceBuffer[elements.length];
             for (int b = 0; b < elements.length; b++) {
@@ -56,6 +66,7 @@ final class GpuExecutor implements PlanExecutor {
             }
             prepared.add(maxBatch);
             workspace = resources.add(new DeviceBuffer(needed, "the cuDNN workspace"));
+            graphs = cudaGraphs ? resources.add(new ForwardGraphs<>(new StreamCapture(new CUstream(ctx.stream)))) : null;
             ctx.synchronize("setting up " + plan.model());
         } catch (RuntimeException e) {
             try {
@@ -106,18 +117,64 @@ final class GpuExecutor implements PlanExecutor {
             throw new IllegalStateException("the GPU network for " + plan.model() + " is closed");
         }
         int n = PlanExecutor.checkBatch(plan, batch);
-        Cuda.runtime(JCuda.cudaSetDevice(ctx.info.device()), "cudaSetDevice"); // binds this thread to the device's context
         int inPerSample = (int) plan.inputShape().elements();
+        return runChunks(n, (from, chunk) -> {
+            input.floats().put(batch.data(), from * inPerSample, chunk * inPerSample);
+            Cuda.runtime(JCuda.cudaMemcpyAsync(buffers[plan.inputBuffer()].pointer(), input.pointer(), 4L * chunk * inPerSample,
+                    cudaMemcpyKind.cudaMemcpyHostToDevice, ctx.stream), "cudaMemcpyAsync", () -> "input upload");
+        });
+    }
+
+    /**
+     * 8-bit RGB images, interleaved (N, H, W, 3), uploaded as bytes (a quarter of float32's) and normalized on the
+     * device into the (N, 3, H, W) input: out = (v / 255 - mean[c]) / std[c].
+     */
+    synchronized Tensor runImages(byte[] rgb, int n, float[] mean, float[] std) {
+        if (closed) {
+            throw new IllegalStateException("the GPU network for " + plan.model() + " is closed");
+        }
+        Shape s = plan.inputShape();
+        if (s.channels() != 3 || mean.length != 3 || std.length != 3) {
+            throw new IllegalArgumentException(plan.model() + " takes " + s.channels() + " channels; 8-bit image input is RGB"
+                    + " with 3 means and 3 standard deviations (got " + mean.length + " and " + std.length + ")");
+        }
+        long perImage = 3L * s.height() * s.width();
+        if (n < 1 || rgb.length != n * perImage) {
+            throw new IllegalArgumentException(n + " RGB images of " + s.height() + "x" + s.width() + " need " + n * perImage
+                    + " bytes, got " + rgb.length);
+        }
+        if (rgbStaging == null) {
+            // Made on first use, owned by the network's resources like every other allocation.
+            rgbStaging = resources.add(new PinnedBuffer((perImage * maxBatch + 3) / 4, "8-bit image staging"));
+            rgbDevice = resources.add(new DeviceBuffer(perImage * maxBatch, "8-bit images on the device"));
+        }
+        return runChunks(n, (from, chunk) -> {
+            rgbStaging.bytes().put(rgb, (int) (from * perImage), (int) (chunk * perImage));
+            Cuda.runtime(JCuda.cudaMemcpyAsync(rgbDevice.pointer(), rgbStaging.pointer(), chunk * perImage,
+                    cudaMemcpyKind.cudaMemcpyHostToDevice, ctx.stream), "cudaMemcpyAsync", () -> "8-bit image upload");
+            ctx.kernels.normalizeU8(rgbDevice.pointer(), buffers[plan.inputBuffer()].pointer(), chunk, s.height(), s.width(),
+                    mean, std);
+        });
+    }
+
+    /** How one chunk's input reaches the device input buffer: (first sample, samples). */
+    private interface Upload {
+        void chunk(int from, int count);
+    }
+
+    /** Runs n samples in chunks of at most maxBatch: upload, every step, download; one synchronization per chunk. */
+    private Tensor runChunks(int n, Upload upload) {
+        Cuda.runtime(JCuda.cudaSetDevice(ctx.info.device()), "cudaSetDevice"); // binds this thread to the device's context
         int outPerSample = (int) plan.outputShape().elements();
         Tensor result = Tensor.zeros(PlanExecutor.outputShape(plan, n));
         for (int from = 0; from < n; from += maxBatch) {
             int chunk = Math.min(maxBatch, n - from);
-            input.floats().put(batch.data(), from * inPerSample, chunk * inPerSample);
-            Cuda.runtime(JCuda.cudaMemcpyAsync(buffers[plan.inputBuffer()].pointer(), input.pointer(), 4L * chunk * inPerSample,
-                    cudaMemcpyKind.cudaMemcpyHostToDevice, ctx.stream), "cudaMemcpyAsync", () -> "input upload");
-            prepare(chunk);
-            for (GpuStep s : steps) {
-                s.run(chunk, workspace);
+            upload.chunk(from, chunk);
+            prepare(chunk); // outside any capture: finding algorithms synchronizes
+            if (graphs != null) {
+                graphs.run(chunk, () -> runSteps(chunk));
+            } else {
+                runSteps(chunk);
             }
             Cuda.runtime(JCuda.cudaMemcpyAsync(output.pointer(), buffers[plan.outputBuffer()].pointer(), 4L * chunk * outPerSample,
                     cudaMemcpyKind.cudaMemcpyDeviceToHost, ctx.stream), "cudaMemcpyAsync", () -> "output download");
@@ -126,6 +183,12 @@ final class GpuExecutor implements PlanExecutor {
             out.get(result.data(), from * outPerSample, chunk * outPerSample);
         }
         return result;
+    }
+
+    private void runSteps(int n) {
+        for (GpuStep s : steps) {
+            s.run(n, workspace);
+        }
     }
 
     /** A batch size seen for the first time gets its descriptors and algorithms, within the existing workspace. */
@@ -145,6 +208,9 @@ final class GpuExecutor implements PlanExecutor {
             s.append(step.describe()).append('\n');
         }
         s.append("workspace: ").append(workspace.bytes()).append(" bytes\n");
+        if (graphs != null) {
+            s.append(graphs.describe());
+        }
         return s.toString();
     }
 

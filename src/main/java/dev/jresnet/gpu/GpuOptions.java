@@ -1,5 +1,7 @@
 package dev.jresnet.gpu;
 
+import java.nio.file.Path;
+
 /**
  * How a {@link GpuResNet} is built.
  *
@@ -7,8 +9,12 @@ package dev.jresnet.gpu;
  * @param maxBatch  the largest batch run at once: device buffers are sized for it; larger batches are split
  * @param height    input height the network is planned for (default 224)
  * @param width     input width (default 224)
+ * @param algorithmCache where measured convolution algorithms are kept across runs (default
+ *                  {@link AlgorithmCache#defaultFile()}), or null to measure in every process
+ * @param cudaGraphs capture the forward pass of each batch size as a CUDA graph and replay it (default off until
+ *                  it has been measured and held to the CPU on a GPU; sizes whose capture fails run directly)
  */
-public record GpuOptions(Schedule schedule, int maxBatch, int height, int width) {
+public record GpuOptions(Schedule schedule, int maxBatch, int height, int width, Path algorithmCache, boolean cudaGraphs) {
     public GpuOptions {
         if (maxBatch < 1) {
             throw new IllegalArgumentException("maxBatch must be at least 1, got " + maxBatch);
@@ -19,18 +25,26 @@ public record GpuOptions(Schedule schedule, int maxBatch, int height, int width)
     }
 
     public static GpuOptions defaults() {
-        return new GpuOptions(Schedule.FUSED, 32, 224, 224);
+        return new GpuOptions(Schedule.FUSED, 32, 224, 224, AlgorithmCache.defaultFile(), false);
     }
 
     public GpuOptions withSchedule(Schedule s) {
-        return new GpuOptions(s, maxBatch, height, width);
+        return new GpuOptions(s, maxBatch, height, width, algorithmCache, cudaGraphs);
     }
 
     public GpuOptions withMaxBatch(int n) {
-        return new GpuOptions(schedule, n, height, width);
+        return new GpuOptions(schedule, n, height, width, algorithmCache, cudaGraphs);
     }
 
     public GpuOptions withInputSize(int h, int w) {
-        return new GpuOptions(schedule, maxBatch, h, w);
+        return new GpuOptions(schedule, maxBatch, h, w, algorithmCache, cudaGraphs);
+    }
+
+    public GpuOptions withAlgorithmCache(Path file) {
+        return new GpuOptions(schedule, maxBatch, height, width, file, cudaGraphs);
+    }
+
+    public GpuOptions withCudaGraphs(boolean on) {
+        return new GpuOptions(schedule, maxBatch, height, width, algorithmCache, on);
     }
 }

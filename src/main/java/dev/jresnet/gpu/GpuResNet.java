@@ -34,7 +34,8 @@ public class GpuResNet implements Network {
         Graph graph = config.graph();
         Plan plan = Planner.plan(graph, weights, source, new Shape(graph.inputChannels(), options.height(), options.width()),
                 options.schedule().plannerOptions());
-        this.executor = new GpuExecutor(plan, gpu, options.maxBatch());
+        this.executor = new GpuExecutor(plan, gpu, options.maxBatch(), AlgorithmCache.forFile(options.algorithmCache()),
+                options.cudaGraphs());
     }
 
     /**
@@ -50,6 +51,15 @@ public class GpuResNet implements Network {
     @Override
     public Tensor forward(Tensor batch) {
         return executor.run(batch);
+    }
+
+    /**
+     * n 8-bit RGB images of the planned input size, interleaved (N, H, W, 3) as decoders produce them: uploaded as
+     * bytes and normalized on the device ({@code (v / 255 - mean[c]) / std[c]}, as torchvision's ToTensor and
+     * Normalize), then run. Same logits as {@link #forward(Tensor)} on the normalized floats.
+     */
+    public Tensor forwardImages(byte[] rgb, int n, float[] mean, float[] std) {
+        return executor.runImages(rgb, n, mean, std);
     }
 
     public Plan plan() {

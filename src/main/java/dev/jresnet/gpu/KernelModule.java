@@ -18,7 +18,7 @@ import java.util.Map;
  * saying so instead of a bare status.
  */
 final class KernelModule implements AutoCloseable {
-    static final String[] PTX_FILES = {"residual_add", "relu", "pad2d", "pool2d", "channel_pad"};
+    static final String[] PTX_FILES = {"residual_add", "relu", "pad2d", "pool2d", "channel_pad", "normalize_u8"};
 
     private final Map<String, CUmodule> modules = new HashMap<>();
     private final Map<String, CUfunction> functions = new HashMap<>();

@@ -55,6 +55,17 @@ final class Kernels {
                 () -> batch + "x" + inC + "x" + inH + "x" + inW + " -> " + outC + " channels");
     }
 
+    /** 8-bit (N, H, W, 3) RGB to normalized float32 (N, 3, H, W); see Preprocessing.normalize for the CPU's. */
+    void normalizeU8(Pointer in, Pointer out, long images, int height, int width, float[] mean, float[] std) {
+        launch("normalize_u8_hwc_to_nchw_f32", images * 3 * height * width, Pointer.to(Pointer.to(in), Pointer.to(out),
+                Pointer.to(new long[]{images}), ints(height), ints(width), floats(mean[0]), floats(mean[1]), floats(mean[2]),
+                floats(std[0]), floats(std[1]), floats(std[2])), () -> images + " images " + height + "x" + width);
+    }
+
+    private static Pointer floats(float v) {
+        return Pointer.to(new float[]{v});
+    }
+
     private static Pointer ints(int v) {
         return Pointer.to(new int[]{v});
     }

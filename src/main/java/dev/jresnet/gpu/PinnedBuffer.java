@@ -3,6 +3,7 @@ package dev.jresnet.gpu;
 import jcuda.Pointer;
 import jcuda.runtime.JCuda;
 
+import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 
@@ -35,6 +36,11 @@ final class PinnedBuffer implements AutoCloseable {
     /** A view of the whole buffer, positioned at 0. */
     FloatBuffer floats() {
         return floats.duplicate().clear();
+    }
+
+    /** The same memory as bytes, positioned at 0. */
+    ByteBuffer bytes() {
+        return pointer.getByteBuffer(0, Math.max(bytes, 4));
     }
 
     @Override

@@ -36,20 +36,43 @@ public record Preprocessing(int resize, int crop, float[] mean, float[] std) {
         int newW = w <= h ? resize : (int) ((long) resize * w / h);
         int newH = w <= h ? (int) ((long) resize * h / w) : resize;
         RgbImage resized = newW == w && newH == h ? image : PilResize.resize(image, newW, newH);
-        // torchvision's center_crop: offsets int(round((size - crop) / 2.0)), Python rounding (half to even);
-        // a crop larger than the image pads with zeros around it.
-        int top = roundHalfEven((resized.height() - crop) / 2.0);
-        int left = roundHalfEven((resized.width() - crop) / 2.0);
-        Tensor out = Tensor.zeros(3, crop, crop);
+        return normalize(centerCrop(resized));
+    }
+
+    /**
+     * torchvision's center_crop: offsets int(round((size - crop) / 2.0)), Python rounding (half to even); a crop
+     * larger than the image pads with zeros around it.
+     */
+    RgbImage centerCrop(RgbImage image) {
+        int top = roundHalfEven((image.height() - crop) / 2.0);
+        int left = roundHalfEven((image.width() - crop) / 2.0);
+        byte[] rgb = new byte[3 * crop * crop];
+        for (int y = 0; y < crop; y++) {
+            int sy = y + top;
+            for (int x = 0; x < crop; x++) {
+                int sx = x + left;
+                if (sy >= 0 && sy < image.height() && sx >= 0 && sx < image.width()) {
+                    System.arraycopy(image.rgb(), 3 * (sy * image.width() + sx), rgb, 3 * (y * crop + x), 3);
+                }
+            }
+        }
+        return new RgbImage(crop, crop, rgb);
+    }
+
+    /**
+     * ToTensor and Normalize: 8-bit RGB, interleaved (H, W, 3), to float32 (3, H, W) with out[c][y][x] =
+     * (in[y][x][c] / 255 - mean[c]) / std[c], each step rounded as float32 as torchvision's are. The GPU's
+     * normalize_u8 kernel computes the same for a batch.
+     */
+    public Tensor normalize(RgbImage image) {
+        int h = image.height();
+        int w = image.width();
+        Tensor out = Tensor.zeros(3, h, w);
         float[] v = out.data();
         for (int c = 0; c < 3; c++) {
-            for (int y = 0; y < crop; y++) {
-                int sy = y + top;
-                for (int x = 0; x < crop; x++) {
-                    int sx = x + left;
-                    float value = sy >= 0 && sy < resized.height() && sx >= 0 && sx < resized.width()
-                            ? resized.get(sx, sy, c) / 255f : 0f;
-                    v[(c * crop + y) * crop + x] = (value - mean[c]) / std[c];
+            for (int y = 0; y < h; y++) {
+                for (int x = 0; x < w; x++) {
+                    v[(c * h + y) * w + x] = (image.get(x, y, c) / 255f - mean[c]) / std[c];
                 }
             }
         }

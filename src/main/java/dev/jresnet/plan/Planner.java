@@ -37,7 +37,9 @@ public final class Planner {
         if (options.foldBatchNorm()) {
             ops = FoldBatchNorm.apply(ops);
         }
-        return FuseActivations.apply(ops, options);
+        ops = FuseActivations.apply(ops, options);
+        // After folding: the folded weights are what a half-precision device copy rounds.
+        return options.precision() == Precision.FP16 ? RoundWeightsToHalf.apply(ops) : ops;
     }
 
     /**

@@ -8,9 +8,24 @@ package dev.jresnet.plan;
  * @param fuseConvRelu     apply a ReLU that only reads a convolution inside that convolution
  * @param fuseConvResidual let a convolution add the residual (and its ReLU) before writing its output
  * @param fuseAddRelu      apply a ReLU that only reads a residual add inside the add
+ * @param precision        the arithmetic the plan is for; {@link Precision#FP16} rounds its weights to binary16
  */
-public record PlannerOptions(boolean foldBatchNorm, boolean fuseConvRelu, boolean fuseConvResidual, boolean fuseAddRelu) {
+public record PlannerOptions(boolean foldBatchNorm, boolean fuseConvRelu, boolean fuseConvResidual, boolean fuseAddRelu,
+                             Precision precision) {
     public static final PlannerOptions FUSED = new PlannerOptions(true, true, true, true);
     public static final PlannerOptions REFERENCE = new PlannerOptions(false, false, false, true);
     public static final PlannerOptions UNOPTIMIZED = new PlannerOptions(false, false, false, false);
+
+    /** fp32 options. */
+    public PlannerOptions(boolean foldBatchNorm, boolean fuseConvRelu, boolean fuseConvResidual, boolean fuseAddRelu) {
+        this(foldBatchNorm, fuseConvRelu, fuseConvResidual, fuseAddRelu, Precision.FP32);
+    }
+
+    public PlannerOptions {
+        java.util.Objects.requireNonNull(precision, "precision");
+    }
+
+    public PlannerOptions withPrecision(Precision p) {
+        return new PlannerOptions(foldBatchNorm, fuseConvRelu, fuseConvResidual, fuseAddRelu, p);
+    }
 }

@@ -24,6 +24,18 @@ public final class Float16 {
         return Float.intBitsToFloat(sign | ((exponent + 112) << 23) | (mantissa << 13));
     }
 
+    /** The binary16 value nearest {@code value}, as a float: what storing it in half precision keeps. */
+    public static float round(float value) {
+        return toFloat(fromFloat(value));
+    }
+
+    /** Rounds {@code count} values from {@code offset} to binary16 in place. */
+    public static void roundInPlace(float[] values, int offset, int count) {
+        for (int i = offset; i < offset + count; i++) {
+            values[i] = round(values[i]);
+        }
+    }
+
     public static short fromFloat(float value) {
         int f = Float.floatToRawIntBits(value);
         int sign = (f >>> 16) & 0x8000;

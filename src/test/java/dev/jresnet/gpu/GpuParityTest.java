@@ -1,6 +1,8 @@
 package dev.jresnet.gpu;
 
 import dev.jresnet.cpu.CpuResNet;
+import dev.jresnet.image.Preprocessing;
+import dev.jresnet.image.RgbImage;
 import dev.jresnet.model.ModelConfig;
 import dev.jresnet.model.ModelDescription;
 import dev.jresnet.model.ResNetConfig;
@@ -62,6 +64,51 @@ class GpuParityTest {
         try (CpuResNet cpu = CpuResNet.create(config, weights, "w");
              GpuResNet gpu = GpuResNet.create(config, weights, "w", GpuOptions.defaults().withMaxBatch(4).withInputSize(64, 64))) {
             assertClose("resnet18 batch 11 in chunks of 4", gpu.forward(input), cpu.forward(input));
+        }
+    }
+
+    /** Each batch size captured as a CUDA graph on its first run and replayed after: the CPU's logits every time. */
+    @Test
+    void cudaGraphsReplayTheSameForwardPass() {
+        ResNetConfig config = ResNetConfig.named("resnet18");
+        StateDict weights = RandomWeights.generate(config.graph(), 8);
+        Tensor input = SeededRandom.normal(9, 7, 3, 64, 64);
+        try (CpuResNet cpu = CpuResNet.create(config, weights, "w")) {
+            Tensor expected = cpu.forward(input);
+            for (Schedule schedule : Schedule.values()) {
+                try (GpuResNet gpu = GpuResNet.create(config, weights, "w", GpuOptions.defaults().withSchedule(schedule)
+                        .withMaxBatch(8).withInputSize(64, 64).withCudaGraphs(true))) {
+                    for (int run = 0; run < 3; run++) {
+                        assertClose("resnet18 " + schedule + " CUDA graph, run " + run, gpu.forward(input), expected);
+                        assertClose("resnet18 " + schedule + " CUDA graph batch 1, run " + run, gpu.forward(input.slice(0, 1)),
+                                expected.slice(0, 1));
+                    }
+                    System.out.print(gpu.describeSteps());
+                }
+            }
+        }
+    }
+
+    /** 8-bit images normalized by our kernel on the device: the CPU's normalization of the same bytes, then the CPU net. */
+    @Test
+    void eightBitImagesNormalizedOnTheDeviceGiveTheCpusLogits() {
+        ResNetConfig config = ResNetConfig.named("resnet18");
+        StateDict weights = RandomWeights.generate(config.graph(), 5);
+        int n = 9;
+        int size = 64;
+        byte[] rgb = new byte[n * size * size * 3];
+        new java.util.Random(6).nextBytes(rgb);
+        Preprocessing imagenet = Preprocessing.IMAGENET;
+        Tensor normalized = Tensor.zeros(n, 3, size, size);
+        for (int i = 0; i < n; i++) {
+            byte[] one = java.util.Arrays.copyOfRange(rgb, i * size * size * 3, (i + 1) * size * size * 3);
+            float[] image = imagenet.normalize(new RgbImage(size, size, one)).data();
+            System.arraycopy(image, 0, normalized.data(), i * image.length, image.length);
+        }
+        try (CpuResNet cpu = CpuResNet.create(config, weights, "w");
+             GpuResNet gpu = GpuResNet.create(config, weights, "w", GpuOptions.defaults().withMaxBatch(4).withInputSize(size, size))) {
+            assertClose("resnet18 8-bit input, 9 images in chunks of 4",
+                    gpu.forwardImages(rgb, n, imagenet.mean(), imagenet.std()), cpu.forward(normalized));
         }
     }
 

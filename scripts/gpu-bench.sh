@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# The GPU figures, run on a GPU machine from the repository root with bundle/ beside it, after scripts/gpu-check.sh
+# passed (docs/GPU-CHECKS.md has the device command): bench of both GPU schedules against the fast CPU kernels on the
+# same weights and inputs (resnet18 and resnet50, 224x224, batches 1, 8, 64, 256), then the GPU soak. Writes under
+# $OUT (default ./gpu-bench-out); copy the tables into docs/BENCHMARKS.md with the machine line from machine.txt.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+out="${OUT:-$PWD/gpu-bench-out}"
+mkdir -p "$out"
+java=bundle/runtime/bin/java
+py="${JRESNET_PYTHON:-python3}"
+[ -x "$java" ] || { echo "no bundle/: run scripts/gpu-bundle.sh first (and carry bundle)" >&2; exit 2; }
+libs=$("$py" -c 'import glob, os, site; print(":".join(d for r in site.getsitepackages() + [site.getusersitepackages()] for d in sorted(glob.glob(os.path.join(r, "nvidia", "*", "lib")))))' 2>/dev/null)
+export JRESNET_LIBRARY_PATH="$libs"
+export LD_LIBRARY_PATH="$libs${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+jresnet=("$java" --add-modules jdk.incubator.vector -jar bundle/jresnet.jar)
+status=0
+{
+  echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+  nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader 2>&1
+  nproc
+} > "$out/machine.txt"
+for arch in resnet18 resnet50; do
+  "${jresnet[@]}" bench --arch "$arch" --backends gpu-fused,gpu-reference,cpu-fast --batch 1,8,64,256 \
+    --warmup 3 --reps 20 --max-seconds 20 --baseline gpu-fused --markdown "$out/bench-$arch.md" \
+    --json "$out/bench-$arch.json" > "$out/bench-$arch.txt" 2>&1 || status=1
+done
+"${jresnet[@]}" soak --arch resnet18 --device gpu --batches 5000 --batch 4 --size 64 --every 500 > "$out/soak-gpu.txt" 2>&1 || status=1
+cat "$out"/machine.txt "$out"/bench-*.md "$out"/soak-gpu.txt
+exit $status

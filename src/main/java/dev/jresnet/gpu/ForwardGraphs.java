@@ -1,0 +1,93 @@
+package dev.jresnet.gpu;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * CUDA graphs of the forward pass, one per batch size. The first run of a size captures its steps and keeps the
+ * instantiated graph; later runs of that size replay it with a single launch. Where capture fails (an operation
+ * that cannot be captured, a driver without it), that size runs its steps directly from then on and the reason is
+ * kept for {@link #describe()}: a graph is a speed-up, never a reason to fail.
+ *
+ * @param <G> an instantiated graph of the backend
+ */
+final class ForwardGraphs<G> implements AutoCloseable {
+    /** What captures, replays and frees graphs: {@link StreamCapture} on a device, a fake in tests. */
+    interface Backend<G> {
+        /** Runs {@code steps} under capture and instantiates what they enqueued; on failure leaves nothing behind. */
+        G capture(Runnable steps) throws CaptureFailedException;
+
+        void launch(G graph);
+
+        void destroy(G graph);
+    }
+
+    /** Capture did not produce a graph; the stream is usable again when this is thrown. */
+    static final class CaptureFailedException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        CaptureFailedException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    private final Backend<G> backend;
+    private final Map<Integer, G> graphs = new LinkedHashMap<>();
+    private final Map<Integer, String> uncapturable = new LinkedHashMap<>();
+    private boolean closed;
+
+    ForwardGraphs(Backend<G> backend) {
+        this.backend = backend;
+    }
+
+    /** Runs the forward pass of a batch of {@code batch}: replayed, captured now, or run directly. */
+    synchronized void run(int batch, Runnable steps) {
+        if (closed) {
+            throw new IllegalStateException("the forward graphs are closed");
+        }
+        G graph = graphs.get(batch);
+        if (graph == null && !uncapturable.containsKey(batch)) {
+            try {
+                graph = backend.capture(steps);
+                graphs.put(batch, graph);
+            } catch (CaptureFailedException e) {
+                uncapturable.put(batch, e.getMessage());
+            }
+        }
+        if (graph != null) {
+            backend.launch(graph); // a capture only records: the first run of a size launches too
+        } else {
+            steps.run();
+        }
+    }
+
+    /** One line per batch size seen: replayed as a graph, or why not. */
+    synchronized String describe() {
+        StringBuilder s = new StringBuilder();
+        graphs.keySet().forEach(n -> s.append("N=").append(n).append(": CUDA graph\n"));
+        uncapturable.forEach((n, why) -> s.append("N=").append(n).append(": steps run directly (capture failed: ")
+                .append(why).append(")\n"));
+        return s.toString();
+    }
+
+    @Override
+    public synchronized void close() {
+        if (!closed) {
+            closed = true;
+            RuntimeException first = null;
+            for (G g : graphs.values()) {
+                try {
+                    backend.destroy(g);
+                } catch (RuntimeException e) {
+                    if (first == null) {
+                        first = e;
+                    }
+                }
+            }
+            graphs.clear();
+            if (first != null) {
+                throw first;
+            }
+        }
+    }
+}

@@ -70,6 +70,25 @@ class CliTest {
     }
 
     @Test
+    void halfPrecisionIsEmulatedOnTheCpuAndRefusedWhereItIsNotBuilt() throws Exception {
+        Golden.Case c = Golden.named("resnet18");
+        Path weights = dir.resolve("w.safetensors");
+        assertEquals(0, cli("random-weights", "--arch", "resnet18", "--seed", Long.toString(c.weightsSeed()), "--out",
+                weights.toString()).code());
+        Path logits = dir.resolve("y16.npy");
+        Run half = cli("infer", "--arch", "resnet18", "--weights", weights.toString(), "--input", c.input().toString(),
+                "--output", logits.toString(), "--precision", "fp16");
+        assertEquals(0, half.code(), half.err());
+        double fromFp32 = Metrics.relativeL2(Npy.read(logits).data(), c.readLogits().data());
+        // Within fp16's bar of torchvision's fp32 logits, and far enough from them that the rounding happened.
+        assertTrue(fromFp32 <= 2e-2 && fromFp32 > 1e-4, () -> "fp16 logits " + fromFp32 + " from fp32");
+        Run gpu = cli("infer", "--arch", "resnet18", "--weights", weights.toString(), "--input", c.input().toString(),
+                "--output", logits.toString(), "--device", "gpu", "--precision", "fp16");
+        assertEquals(1, gpu.code());
+        assertEquals("error: --precision fp16 is not available on the GPU yet; fp32 is", gpu.err().trim());
+    }
+
+    @Test
     void userErrorsAreOneLineNamingTheFileOrShape() throws Exception {
         Path weights = dir.resolve("bad.safetensors");
         Files.write(weights, new byte[]{1, 2, 3});

@@ -96,8 +96,9 @@ public final class PthReader {
                 storages.put(s.key(), bytes);
             }
             return materialize(views, storages, order, file);
-        } catch (ZipException | EOFException e) {
-            // EOFException: an entry's local header lies past the end of a truncated file (found by fuzzing)
+        } catch (ZipException | EOFException | IllegalArgumentException e) {
+            // Found by fuzzing: EOFException when an entry's local header lies past the end of a truncated file;
+            // IllegalArgumentException when java.util.zip meets an entry name that is not valid UTF-8.
             throw new WeightsFormatException(file, "not a readable zip (truncated or corrupt): " + e.getMessage(), e);
         }
     }

@@ -25,16 +25,18 @@ public final class Machine {
         String mhz = field(cpuinfo, "cpu MHz");
         int cores = Runtime.getRuntime().availableProcessors();
         env.put("cpu", model + ", " + cores + " cores available" + (mhz.isEmpty() ? "" : ", " + mhz + " MHz (/proc/cpuinfo)"));
-        if (!mhz.isEmpty() && (" " + field(cpuinfo, "flags") + " ").contains(" fma ")) {
-            // AVX2 + FMA: 2 FMA units x 8 fp32 lanes x 2 flops per cycle per core
-            double peak = cores * Double.parseDouble(mhz) / 1000 * 2 * 8 * 2;
+        String flags = " " + field(cpuinfo, "flags") + " ";
+        if (!mhz.isEmpty() && flags.contains(" fma ")) {
+            // 2 FMA units x 8 fp32 lanes (AVX2) or 16 (AVX-512) x 2 flops per cycle per core
+            int lanes = flags.contains(" avx512f ") ? 16 : 8;
+            double peak = cores * Double.parseDouble(mhz) / 1000 * 2 * lanes * 2;
             env.put("fp32 FMA peak, nominal", String.format(Locale.ROOT, "%.0f GFLOP/s (cores x /proc/cpuinfo clock x 2 FMA units "
-                    + "x 8 lanes x 2)", peak));
+                    + "x %d lanes x 2)", peak, lanes));
         }
         double measured = FmaPeak.measure(cores);
         if (!Double.isNaN(measured)) {
-            env.put("fp32 FMA peak, measured", String.format(Locale.ROOT, "%.0f GFLOP/s (%d threads of register-only 256-bit FMA "
-                    + "chains; the clock the cores really run at)", measured, cores));
+            env.put("fp32 FMA peak, measured", String.format(Locale.ROOT, "%.0f GFLOP/s (%d threads of register-only %d-bit FMA "
+                    + "chains; the clock the cores really run at)", measured, cores, FmaPeak.vectorBits()));
         }
         env.put("jvm", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
         env.put("vector api", ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent() ? "on" : "off (scalar kernels)");

@@ -4,8 +4,8 @@ package dev.jresnet.cpu;
 final class ConvScratch {
     /** A GEMM task's accumulator block, rows x columns (128 KiB: stays in L2). */
     final float[] accumulators = new float[GemmConvolution.ACCUMULATORS];
-    /** One packed 16-column panel of B, KC rows deep (16 KiB: stays in L1). */
-    final float[] bPanel = new float[GemmConvolution.KC * MicroKernel.COLS];
+    /** One packed panel of B, KC rows deep and up to 32 columns (32 KiB: stays in L1 and L2). */
+    final float[] bPanel = new float[GemmConvolution.KC * MicroKernel.MAX_COLS];
     private float[] transformedInput = new float[0];
     private float[] products = new float[0];
 

@@ -4,15 +4,28 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Measures the machine's fp32 FMA ceiling: every thread runs 12 independent chains of 256-bit FMAs on registers
- * only (no memory traffic), so the figure is what the cores can issue at the clock they really run at. Loaded
- * only when the Vector API module is present ({@link #measure(int)} answers NaN otherwise).
+ * Measures the machine's fp32 FMA ceiling: every thread runs 12 independent chains of FMAs on registers only (no
+ * memory traffic), in the widest vectors native here (512-bit on AVX-512, 256-bit on AVX2; what the micro-kernels
+ * use), so the figure is what the cores can issue at the clock they really run at. Loaded only when the Vector API
+ * module is present ({@link #measure(int)} answers NaN otherwise).
  */
 public final class FmaPeak {
-    private static final VectorSpecies<Float> S = FloatVector.SPECIES_256;
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int CHAINS = 12;
 
     private FmaPeak() {
+    }
+
+    /** The width of the vectors {@link #measure(int)} uses, in bits, or 0 without the Vector API. */
+    public static int vectorBits() {
+        if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
+            return 0;
+        }
+        try {
+            return (int) Class.forName("dev.jresnet.cpu.FmaPeak$Run").getMethod("bits").invoke(null);
+        } catch (ReflectiveOperationException e) {
+            return 0;
+        }
     }
 
     /** GFLOP/s of {@code threads} threads together, or NaN without the Vector API. */
@@ -29,6 +42,10 @@ public final class FmaPeak {
 
     static final class Run {
         private Run() {
+        }
+
+        public static int bits() {
+            return S.vectorBitSize();
         }
 
         public static double all(int threads) throws InterruptedException {

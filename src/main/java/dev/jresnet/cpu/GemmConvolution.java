@@ -9,30 +9,29 @@ import java.util.Arrays;
 /**
  * One convolution as a cache-blocked GEMM per image and group, C (out channels x pixels) = A (out channels x
  * in channels*kh*kw, the weights, packed once here) * B, where B (im2col) is never materialised whole: each
- * 16-column tile of it is gathered into a small panel just before use.
+ * tile of it, as wide as the micro-kernel's (16 or 32 columns), is gathered into a small panel just before use.
  *
  * <p>How B is addressed: the input is first copied, zero-padded, into {@code stride x stride} phase planes per
  * channel (phase (a, b) holds padded pixels (y*s + a, x*s + b)). Output pixel (oh, ow) then reads, for kernel tap
  * (kh, kw), phase ((kh*d) % s, (kw*d) % s) at (oh + kh*d / s, ow + kw*d / s): for a fixed tap the pixels of one
  * output row are consecutive floats of one plane, at a fixed offset per tap (a table per conv). The GEMM's columns
- * are the output pixels; a tile's 16 pixels are one or a few runs of an output row, each gathered with one copy per
+ * are the output pixels; a tile's pixels are one or a few runs of an output row, each gathered with one copy per
  * tap. Stride 1 needs one phase, stride 2 as many of the four as the kernel touches; a 1x1 stride-2 shortcut one.
  *
  * <p>Blocking: a task owns a block of columns (as many as keep its accumulators, rows x columns, at 128 KiB) and all
  * of a group's output rows, or a share of them when there would be too few tasks for the threads. Per
- * {@link #KC}-deep chunk of the reduction it gathers each 16-column tile of B into a panel (16 KiB, in L1) and runs
+ * {@link #KC}-deep chunk of the reduction it gathers each tile of B into a panel (16 or 32 KiB) and runs
  * the micro-kernel over it for every 4-row panel of A. The first chunk starts from the bias; after the last, the
  * block (still in L2) gets the residual and ReLU on its way to the output.
  */
 final class GemmConvolution {
-    /** Reduction depth per pass: the B rows of one tile, KC x 16 floats, are 16 KiB. */
+    /** Reduction depth per pass: the B rows of one tile, KC x 16 floats, are 16 KiB (32 KiB for 32 columns). */
     static final int KC = 256;
-    /** Columns per task at most, a multiple of 16. */
+    /** Columns per task at most, a multiple of every tile width (16, 32). */
     static final int NC = 256;
     /** A task's accumulator block, rows x columns floats (128 KiB): it stays in L2. */
     static final int ACCUMULATORS = 32 * 1024;
     private static final int R = MicroKernel.ROWS;
-    private static final int T = MicroKernel.COLS;
 
     private final PlanOp.ConvOp op;
     private final int groups, rowsPerGroup, paddedRows, depth, inC, inH, inW, outC, outH, outW;
@@ -136,10 +135,11 @@ final class GemmConvolution {
         int planes = batch * inC;
         pool.run(planes, (plane, worker) -> copyPhases(in, plane, phaseCopy));
         // The columns are the output pixels of the whole batch, image after image: small late layers (7x7) then
-        // still fill whole tiles. A task owns a block of columns and, normally, every output row, so each 16-column
+        // still fill whole tiles. A task owns a block of columns and, normally, every output row, so each
         // panel of B is gathered once; only when that leaves too few tasks for the threads (batch 1, late layers)
         // are the rows split too, at the price of gathering a panel once per split.
         int columns = batch * outH * outW;
+        int t = kernel.cols();
         int splits = 1;
         int rowsPerTask;
         int blockColumns;
@@ -147,7 +147,7 @@ final class GemmConvolution {
         while (true) {
             rowsPerTask = (paddedRows + splits - 1) / splits;
             rowsPerTask = (rowsPerTask + R - 1) / R * R;
-            blockColumns = Math.max(T, Math.min(NC, ACCUMULATORS / rowsPerTask / T * T));
+            blockColumns = Math.max(t, Math.min(NC, ACCUMULATORS / rowsPerTask / t * t));
             colBlocks = (columns + blockColumns - 1) / blockColumns;
             if (groups * colBlocks * splits >= 2 * pool.threads() || rowsPerTask <= 4 * R) {
                 break;
@@ -212,10 +212,11 @@ final class GemmConvolution {
         float[] a = packedWeights[g];
         float[] acc = scratch.accumulators;
         float[] panel = scratch.bPanel;
+        int t = kernel.cols();
         for (int k0 = 0; k0 < depth; k0 += KC) {
             int kc = Math.min(KC, depth - k0);
-            for (int j = 0; j < cols; j += T) {
-                gather(phaseCopy, g, col0 + j, Math.min(T, cols - j), k0, kc, panel);
+            for (int j = 0; j < cols; j += t) {
+                gather(phaseCopy, g, col0 + j, Math.min(t, cols - j), t, k0, kc, panel);
                 for (int m = row0; m < row1; m += R) {
                     kernel.tile(a, paddedRows * k0 + m * kc, panel, 0, kc, acc, (m - row0) * ldc + j, ldc, k0 > 0,
                             paddedBias, g * paddedRows + m);
@@ -226,11 +227,11 @@ final class GemmConvolution {
     }
 
     /**
-     * Packs kc rows of B for the columns [column, column + count) into a contiguous panel (row k at k * 16): the
+     * Packs kc rows of B for the columns [column, column + count) into a contiguous panel (row k at k * t): the
      * columns split into runs that stay in one output row of one image, each run one copy per tap. Columns past
      * {@code count} (the batch's last tile) are zeros; their results are never stored.
      */
-    private void gather(float[] phaseCopy, int g, int column, int count, int k0, int kc, float[] panel) {
+    private void gather(float[] phaseCopy, int g, int column, int count, int t, int k0, int kc, float[] panel) {
         int plane = outH * outW;
         for (int done = 0; done < count; ) {
             int n = (column + done) / plane;
@@ -240,13 +241,13 @@ final class GemmConvolution {
             int run = Math.min(count - done, outW - ow);
             int src = n * imageStride + g * (inC / groups) * phases * phasePlane + oh * phaseW + ow;
             for (int k = 0; k < kc; k++) {
-                System.arraycopy(phaseCopy, src + offsets[k0 + k], panel, k * T + done, run);
+                System.arraycopy(phaseCopy, src + offsets[k0 + k], panel, k * t + done, run);
             }
             done += run;
         }
-        if (count < T) {
+        if (count < t) {
             for (int k = 0; k < kc; k++) {
-                Arrays.fill(panel, k * T + count, (k + 1) * T, 0f);
+                Arrays.fill(panel, k * t + count, (k + 1) * t, 0f);
             }
         }
     }

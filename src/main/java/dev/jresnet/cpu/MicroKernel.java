@@ -1,11 +1,14 @@
 package dev.jresnet.cpu;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
- * The innermost step of the convolution GEMM: one {@value #ROWS} x {@value #COLS} tile of C from a packed A panel
- * (kc x ROWS, row index fastest) and a packed B panel (kc x COLS, column index fastest):
+ * The innermost step of the convolution GEMM: one {@value #ROWS} x {@link #cols()} tile of C from a packed A panel
+ * (kc x ROWS, row index fastest) and a packed B panel (kc x cols, column index fastest):
  *
  * <pre>
- * C[i][j] = start[i] + sum_{k < kc} A[aOff + k*ROWS + i] * B[bOff + k*COLS + j]
+ * C[i][j] = start[i] + sum_{k < kc} A[aOff + k*ROWS + i] * B[bOff + k*cols + j]
  * start   = C[i][j] when accumulate, else bias[biasOff + i]
  * </pre>
  *
@@ -14,29 +17,43 @@ package dev.jresnet.cpu;
  */
 interface MicroKernel {
     int ROWS = 4;
-    int COLS = 16;
+    /** The widest tile of any kernel: scratch panels are sized for it. */
+    int MAX_COLS = 32;
 
     void tile(float[] a, int aOff, float[] b, int bOff, int kc, float[] c, int cOff, int ldc, boolean accumulate,
               float[] bias, int biasOff);
+
+    /** Columns of the tile: two vectors' worth of lanes, so the B panels are packed this wide. */
+    int cols();
 
     /** What runs the tile, for logs and benchmark tables. */
     String description();
 
     /**
-     * The Vector API kernel when the jdk.incubator.vector module is present and 256-bit vectors are native, else
-     * the scalar one. The vector class is loaded only after the module check, so a JVM started without
-     * {@code --add-modules jdk.incubator.vector} never tries to link it.
+     * The widest Vector API kernel whose vectors are native here (512-bit on AVX-512, else 256-bit), else the scalar
+     * one: the first of {@link #available()}.
      */
     static MicroKernel best() {
+        return available().get(0);
+    }
+
+    /**
+     * Every kernel that runs natively on this machine, widest first, the scalar one last. The vector classes are
+     * loaded only after the module check, so a JVM started without {@code --add-modules jdk.incubator.vector} never
+     * tries to link them.
+     */
+    static List<MicroKernel> available() {
+        List<MicroKernel> kernels = new ArrayList<>();
         if (ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()) {
-            try {
-                return (MicroKernel) Class.forName("dev.jresnet.cpu.VectorMicroKernel")
-                        .getDeclaredConstructor().newInstance();
-            } catch (ReflectiveOperationException | LinkageError e) {
-                // The module is there but unusable here (see VectorMicroKernel's constructor): scalar it is.
-                return new ScalarMicroKernel();
+            for (String name : new String[]{"dev.jresnet.cpu.Vector512MicroKernel", "dev.jresnet.cpu.VectorMicroKernel"}) {
+                try {
+                    kernels.add((MicroKernel) Class.forName(name).getDeclaredConstructor().newInstance());
+                } catch (ReflectiveOperationException | LinkageError e) {
+                    // The module is there but these vectors are not native here (see the kernel's constructor).
+                }
             }
         }
-        return new ScalarMicroKernel();
+        kernels.add(new ScalarMicroKernel());
+        return List.copyOf(kernels);
     }
 }

@@ -2,6 +2,13 @@ package dev.jresnet.cpu;
 
 /** The {@link MicroKernel} in plain Java, for JVMs started without the Vector API module; sums in place in C. */
 final class ScalarMicroKernel implements MicroKernel {
+    private static final int COLS = 16;
+
+    @Override
+    public int cols() {
+        return COLS;
+    }
+
     @Override
     public void tile(float[] a, int aOff, float[] b, int bOff, int kc, float[] c, int cOff, int ldc, boolean accumulate,
                      float[] bias, int biasOff) {

@@ -26,7 +26,6 @@ final class WinogradConvolution {
     /** Floats of one task's products (16 x rows x tiles): 1 MiB. */
     private static final int PRODUCT_BUDGET = 256 * 1024;
     private static final int R = MicroKernel.ROWS;
-    private static final int T = MicroKernel.COLS;
 
     private final PlanOp.ConvOp op;
     private final int inC, inH, inW, outC, outH, outW, padH, padW, tilesH, tilesW, paddedRows;
@@ -107,13 +106,14 @@ final class WinogradConvolution {
 
     void run(float[] in, float[] residual, float[] out, int batch, WorkerPool pool, MicroKernel kernel, ConvScratch[] scratch) {
         int tiles = batch * tilesH * tilesW;
+        int t = kernel.cols();
         int splits = 1;
         int rowsPerTask;
         int blockTiles;
         int blocks;
         while (true) {
             rowsPerTask = ((paddedRows + splits - 1) / splits + R - 1) / R * R;
-            blockTiles = Math.max(T, Math.min(256, PRODUCT_BUDGET / (16 * rowsPerTask) / T * T));
+            blockTiles = Math.max(t, Math.min(256, PRODUCT_BUDGET / (16 * rowsPerTask) / t * t));
             blocks = (tiles + blockTiles - 1) / blockTiles;
             if (blocks * splits >= 2 * pool.threads() || rowsPerTask <= 4 * R) {
                 break;
@@ -135,10 +135,11 @@ final class WinogradConvolution {
 
     private void block(float[] in, float[] residual, float[] out, int first, int count, int row0, int row1,
                        MicroKernel kernel, ConvScratch scratch) {
-        int width = (count + T - 1) / T * T; // the block's tiles, padded to whole 16-column panels
-        int panels = width / T;
+        int t = kernel.cols();
+        int width = (count + t - 1) / t * t; // the block's tiles, padded to whole panels
+        int panels = width / t;
         float[] v = scratch.transformedInput(16 * inC * width);
-        transformInputs(in, first, count, width, v);
+        transformInputs(in, first, count, width, t, v);
         int rows = row1 - row0;
         float[] products = scratch.products(16 * rows * width);
         for (int xi = 0; xi < 16; xi++) {
@@ -146,9 +147,9 @@ final class WinogradConvolution {
             for (int k0 = 0; k0 < inC; k0 += GemmConvolution.KC) {
                 int kc = Math.min(GemmConvolution.KC, inC - k0);
                 for (int p = 0; p < panels; p++) {
-                    int panel = ((xi * panels + p) * inC + k0) * T;
+                    int panel = ((xi * panels + p) * inC + k0) * t;
                     for (int m = row0; m < row1; m += R) {
-                        kernel.tile(u, paddedRows * k0 + m * kc, v, panel, kc, products, (xi * rows + m - row0) * width + p * T,
+                        kernel.tile(u, paddedRows * k0 + m * kc, v, panel, kc, products, (xi * rows + m - row0) * width + p * t,
                                 width, k0 > 0, zeros, 0);
                     }
                 }
@@ -159,10 +160,10 @@ final class WinogradConvolution {
 
     /**
      * V = B^T d B for every tile of the block and every input channel; V_xi's column j (tile first + j) lands in
-     * 16-column panel j / 16 as the micro-kernel reads B: index ((xi * panels + j / 16) * inC + c) * 16 + j % 16.
+     * t-column panel j / t as the micro-kernel reads B: index ((xi * panels + j / t) * inC + c) * t + j % t.
      */
-    private void transformInputs(float[] in, int first, int count, int width, float[] v) {
-        int panels = width / T;
+    private void transformInputs(float[] in, int first, int count, int width, int t, float[] v) {
+        int panels = width / t;
         float[] d = new float[16];
         for (int j = 0; j < width; j++) {
             int tile = first + j;
@@ -179,8 +180,8 @@ final class WinogradConvolution {
                                 : inside || (iy >= 0 && iy < inH && ix >= 0 && ix < inW) ? in[plane + iy * inW + ix] : 0f;
                     }
                 }
-                int at = ((j / T) * inC + c) * T + j % T;
-                int stride = panels * inC * T; // from V_xi to V_xi+1
+                int at = ((j / t) * inC + c) * t + j % t;
+                int stride = panels * inC * t; // from V_xi to V_xi+1
                 // B^T d: row combinations; then (B^T d) B: the same combinations of columns.
                 for (int x = 0; x < 4; x++) {
                     float r0 = d[x] - d[8 + x], r1 = d[4 + x] + d[8 + x], r2 = d[8 + x] - d[4 + x], r3 = d[4 + x] - d[12 + x];

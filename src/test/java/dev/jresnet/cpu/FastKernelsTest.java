@@ -6,6 +6,7 @@ import dev.jresnet.model.Shape;
 import dev.jresnet.plan.PlanOp;
 import dev.jresnet.tensor.Metrics;
 import dev.jresnet.tensor.SeededRandom;
+import jdk.incubator.vector.FloatVector;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -32,8 +33,14 @@ class FastKernelsTest {
 
     @BeforeAll
     static void start() {
-        fastVariants = List.of(new FastKernels(2, MicroKernel.best()), new FastKernels(3, new ScalarMicroKernel()),
-                new FastKernels(1, MicroKernel.best()));
+        // Every micro-kernel that runs natively here (512-bit and 256-bit vectors on AVX-512, 256-bit on AVX2, and
+        // the scalar one), on 2 threads (3 for the scalar one), and the chosen one on a single thread.
+        List<FastKernels> variants = new ArrayList<>();
+        for (MicroKernel kernel : MicroKernel.available()) {
+            variants.add(new FastKernels(kernel instanceof ScalarMicroKernel ? 3 : 2, kernel));
+        }
+        variants.add(new FastKernels(1, MicroKernel.best()));
+        fastVariants = List.copyOf(variants);
     }
 
     @AfterAll
@@ -45,7 +52,8 @@ class FastKernelsTest {
     void theVectorKernelIsChosenWhenTheModuleIsPresent() {
         // Surefire starts the tests with --add-modules jdk.incubator.vector, as the jar's launcher does.
         assertTrue(ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent());
-        assertEquals("VectorMicroKernel", MicroKernel.best().getClass().getSimpleName());
+        boolean avx512 = FloatVector.SPECIES_PREFERRED.vectorBitSize() >= 512;
+        assertEquals(avx512 ? "Vector512MicroKernel" : "VectorMicroKernel", MicroKernel.best().getClass().getSimpleName());
     }
 
     record ConvCase(String label, int batch, Shape in, ConvSpec spec, boolean bias, boolean residual, boolean relu) {
@@ -140,19 +148,28 @@ class FastKernelsTest {
                 k.relu());
         float[] expected = new float[outSize];
         PLAIN.conv(op, in, residual, expected, k.batch());
-        for (int threads : new int[]{1, 3}) {
-            try (WorkerPool pool = new WorkerPool(threads)) {
-                ConvScratch[] scratch = new ConvScratch[threads];
-                for (int i = 0; i < threads; i++) {
-                    scratch[i] = new ConvScratch();
-                }
-                float[] actual = new float[outSize];
-                new WinogradConvolution(op).run(in, residual, actual, k.batch(), pool, MicroKernel.best(), scratch);
-                double error = Metrics.relativeL2(actual, expected);
-                assertTrue(error < 1e-6, () -> String.format(Locale.ROOT, "%s, %d threads: relative L2 %.2e", k.label(), threads, error));
-                for (int i = 0; i < outSize; i++) {
-                    assertEquals(expected[i], actual[i], 1e-4f * (1 + Math.abs(expected[i])), "element " + i);
-                }
+        for (MicroKernel kernel : MicroKernel.available()) {
+            for (int threads : new int[]{1, 3}) {
+                checkWinograd(k, op, in, residual, expected, kernel, threads);
+            }
+        }
+    }
+
+    private static void checkWinograd(ConvCase k, PlanOp.ConvOp op, float[] in, float[] residual, float[] expected,
+                                      MicroKernel kernel, int threads) {
+        int outSize = expected.length;
+        try (WorkerPool pool = new WorkerPool(threads)) {
+            ConvScratch[] scratch = new ConvScratch[threads];
+            for (int i = 0; i < threads; i++) {
+                scratch[i] = new ConvScratch();
+            }
+            float[] actual = new float[outSize];
+            new WinogradConvolution(op).run(in, residual, actual, k.batch(), pool, kernel, scratch);
+            double error = Metrics.relativeL2(actual, expected);
+            assertTrue(error < 1e-6, () -> String.format(Locale.ROOT, "%s, %s, %d threads: relative L2 %.2e", k.label(),
+                    kernel.description(), threads, error));
+            for (int i = 0; i < outSize; i++) {
+                assertEquals(expected[i], actual[i], 1e-4f * (1 + Math.abs(expected[i])), "element " + i);
             }
         }
     }

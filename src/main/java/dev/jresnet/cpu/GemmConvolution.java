@@ -149,7 +149,8 @@ final class GemmConvolution {
             rowsPerTask = (rowsPerTask + R - 1) / R * R;
             blockColumns = Math.max(t, Math.min(NC, ACCUMULATORS / rowsPerTask / t * t));
             colBlocks = (columns + blockColumns - 1) / blockColumns;
-            if (groups * colBlocks * splits >= 2 * pool.threads() || rowsPerTask <= 4 * R) {
+            boolean fits = rowsPerTask * t <= ACCUMULATORS; // one tile's column for every row of the task
+            if (fits && (groups * colBlocks * splits >= 2 * pool.threads() || rowsPerTask <= 4 * R)) {
                 break;
             }
             splits *= 2;

@@ -28,7 +28,7 @@ for arch in resnet18 resnet50; do
   {
     echo "### $arch, 224x224, $threads threads"
     echo
-    grep -E "^(date|cpu|fp32 FMA|jvm|vector api|repetitions):" "docs/bench/cpu-$arch.txt" | sed 's/^/- /'
+    grep -E "^(date|cpu|fp32 FMA peak, [a-z]+|jvm|vector api|repetitions):" "docs/bench/cpu-$arch.txt" | sed 's/^/- /'
     echo
     cat "docs/bench/cpu-$arch.md"
     echo

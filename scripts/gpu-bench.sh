@@ -5,14 +5,7 @@
 # $OUT (default ./gpu-bench-out); copy the tables into docs/BENCHMARKS.md with the machine line from machine.txt.
 set -uo pipefail
 cd "$(dirname "$0")/.."
-out="${OUT:-$PWD/gpu-bench-out}"
-mkdir -p "$out"
-java=bundle/runtime/bin/java
-py="${JRESNET_PYTHON:-python3}"
-[ -x "$java" ] || { echo "no bundle/: run scripts/gpu-bundle.sh first (and carry bundle)" >&2; exit 2; }
-libs=$("$py" -c 'import glob, os, site; print(":".join(d for r in site.getsitepackages() + [site.getusersitepackages()] for d in sorted(glob.glob(os.path.join(r, "nvidia", "*", "lib")))))' 2>/dev/null)
-export JRESNET_LIBRARY_PATH="$libs"
-export LD_LIBRARY_PATH="$libs${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+source scripts/gpu-env.sh gpu-bench-out
 jresnet=("$java" --add-modules jdk.incubator.vector -jar bundle/jresnet.jar)
 status=0
 {

@@ -6,21 +6,8 @@
 # Exits non-zero when any part failed. On a machine without a GPU it still runs the GPU-free tests from the bundle.
 set -uo pipefail
 cd "$(dirname "$0")/.."
-out="${OUT:-$PWD/gpu-check-out}"
-mkdir -p "$out"
-java=bundle/runtime/bin/java
-py="${JRESNET_PYTHON:-python3}"
-[ -x "$java" ] || { echo "no bundle/: run scripts/gpu-bundle.sh first (and carry bundle)" >&2; exit 2; }
+source scripts/gpu-env.sh gpu-check-out
 status=0
-
-libs=$("$py" - <<'PY' 2>/dev/null
-import glob, os, site
-roots = site.getsitepackages() + [site.getusersitepackages()]
-print(":".join(d for r in roots for d in sorted(glob.glob(os.path.join(r, "nvidia", "*", "lib")))))
-PY
-)
-export JRESNET_LIBRARY_PATH="$libs"
-export LD_LIBRARY_PATH="$libs${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 
 {
   echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"

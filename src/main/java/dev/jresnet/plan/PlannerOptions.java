@@ -1,5 +1,7 @@
 package dev.jresnet.plan;
 
+import java.util.Objects;
+
 /**
  * Which graph passes the planner runs. {@link #FUSED} is the default for both executors; {@link #REFERENCE} keeps
  * every BatchNorm and activation as its own op (the GPU's reference schedule, and the "no folding" parity check).
@@ -22,7 +24,7 @@ public record PlannerOptions(boolean foldBatchNorm, boolean fuseConvRelu, boolea
     }
 
     public PlannerOptions {
-        java.util.Objects.requireNonNull(precision, "precision");
+        Objects.requireNonNull(precision, "precision");
     }
 
     public PlannerOptions withPrecision(Precision p) {

@@ -1,5 +1,7 @@
 package dev.jresnet.plan;
 
+import java.util.Locale;
+
 /**
  * The arithmetic a plan is run in, with the bar each is held to against the CPU fp32 reference (relative L2 over the
  * logits, ../shared/DESIGN.md's numerics).
@@ -28,6 +30,6 @@ public enum Precision {
 
     /** "fp32", "tf32", "fp16": the names the command line and reports use. */
     public String label() {
-        return name().toLowerCase(java.util.Locale.ROOT);
+        return name().toLowerCase(Locale.ROOT);
     }
 }

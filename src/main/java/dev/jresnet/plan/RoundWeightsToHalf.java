@@ -34,10 +34,8 @@ final class RoundWeightsToHalf {
         if (values == null) {
             return null;
         }
-        float[] out = new float[values.length];
-        for (int i = 0; i < values.length; i++) {
-            out[i] = Float16.round(values[i]);
-        }
+        float[] out = values.clone();
+        Float16.roundInPlace(out, 0, out.length);
         return out;
     }
 }

@@ -6,8 +6,8 @@ import java.util.Map;
 /**
  * CUDA graphs of the forward pass, one per batch size. The first run of a size captures its steps and keeps the
  * instantiated graph; later runs of that size replay it with a single launch. Where capture fails (an operation
- * that cannot be captured, a driver without it), that size runs its steps directly from then on and the reason is
- * kept for {@link #describe()}: a graph is a speed-up, never a reason to fail.
+ * that cannot be captured, a driver without it), that size runs its steps directly from then on, with one warning,
+ * and the reason is kept for {@link #describe()}: a graph is a speed-up, never a reason to fail.
  *
  * @param <G> an instantiated graph of the backend
  */
@@ -31,6 +31,8 @@ final class ForwardGraphs<G> implements AutoCloseable {
         }
     }
 
+    private static final System.Logger LOG = System.getLogger(ForwardGraphs.class.getName());
+
     private final Backend<G> backend;
     private final Map<Integer, G> graphs = new LinkedHashMap<>();
     private final Map<Integer, String> uncapturable = new LinkedHashMap<>();
@@ -52,6 +54,8 @@ final class ForwardGraphs<G> implements AutoCloseable {
                 graphs.put(batch, graph);
             } catch (CaptureFailedException e) {
                 uncapturable.put(batch, e.getMessage());
+                LOG.log(System.Logger.Level.WARNING, "CUDA graph capture failed for batch " + batch + " (" + e.getMessage()
+                        + "); this batch size runs its steps directly");
             }
         }
         if (graph != null) {

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -101,15 +102,12 @@ public final class Npy {
             if (dtype == null) {
                 throw new NpyFormatException(file, "dtype '" + descr + "' is not supported (float32 '<f4' or float16 '<f2')");
             }
-            long count = Tensor.elementCount(shape);
+            long count = elementCount(shape, file);
             long dataStart = headerStart + headerLength;
             long expected = count * dtype.bytes;
             if (fileSize - dataStart != expected) {
-                throw new NpyFormatException(file, "shape " + java.util.Arrays.toString(shape) + " of " + descr + " needs "
+                throw new NpyFormatException(file, "shape " + Arrays.toString(shape) + " of " + descr + " needs "
                         + expected + " data bytes but the file has " + (fileSize - dataStart));
-            }
-            if (count > Integer.MAX_VALUE - 8) {
-                throw new NpyFormatException(file, "array of " + count + " elements is larger than a Java array");
             }
             float[] values = new float[(int) count];
             ByteBuffer data = readFully(channel, file, dataStart, (int) expected, "the array data").order(order);
@@ -191,6 +189,25 @@ public final class Npy {
             }
         }
         return dims.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    /**
+     * The shape's element count, refused past what one Java array holds before anything multiplies it further: a
+     * product that wraps around 2^64 (four dimensions of 65536) would otherwise pass as 0 (found in review).
+     */
+    private static long elementCount(int[] shape, Path file) throws NpyFormatException {
+        if (Arrays.stream(shape).anyMatch(d -> d == 0)) {
+            return 0;
+        }
+        long count = 1;
+        for (int d : shape) {
+            count *= d;
+            if (count > Integer.MAX_VALUE - 8) {
+                throw new NpyFormatException(file, "shape " + Arrays.toString(shape) + " holds more elements than a Java "
+                        + "array can (" + (Integer.MAX_VALUE - 8) + ")");
+            }
+        }
+        return count;
     }
 
     private static ByteBuffer readFully(FileChannel channel, Path file, long position, int length, String what)

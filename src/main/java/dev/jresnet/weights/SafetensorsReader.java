@@ -136,6 +136,11 @@ public final class SafetensorsReader {
             throw new WeightsFormatException(file, where + ": data_offsets [" + begin + ", " + end + "] are not a range");
         }
         long expected = elements * dtype.bytes();
+        if (expected > Integer.MAX_VALUE - 8) {
+            // A tensor is held in one Java array; a larger one (as in a >2 GiB file) is refused, not cut short.
+            throw new WeightsFormatException(file, where + ": " + dtype + " shape " + shapeNode + " needs " + expected
+                    + " bytes, more than one Java array holds (" + (Integer.MAX_VALUE - 8) + ")");
+        }
         if (end - begin != expected) {
             throw new WeightsFormatException(file, where + ": " + dtype + " shape " + shapeNode + " needs " + expected
                     + " bytes but data_offsets [" + begin + ", " + end + "] hold " + (end - begin));

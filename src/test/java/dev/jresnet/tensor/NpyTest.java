@@ -84,12 +84,23 @@ class NpyTest {
                 "Fortran-order");
         assertRejected(new String(bytes, StandardCharsets.ISO_8859_1).replace("(4,)", "(-4,)").getBytes(StandardCharsets.ISO_8859_1),
                 "is not a dimension");
+        // 65536^4 = 2^64 wraps to 0 in a long: refused, not read as an empty array.
+        String huge = "(65536, 65536, 65536, 65536)";
+        assertRejected(new String(bytes, StandardCharsets.ISO_8859_1).replace("(4,), }" + " ".repeat(huge.length() - 4), huge + ", }")
+                        .getBytes(StandardCharsets.ISO_8859_1), "holds more elements than a Java array can");
         byte[] noMagic = bytes.clone();
         noMagic[1] = 'X';
         assertRejected(noMagic, "not a .npy file");
         byte[] longHeader = bytes.clone();
         longHeader[9] = (byte) 0xff; // header length 0xff40: past the end of the file
         assertRejected(longHeader, "runs past the end of the file");
+    }
+
+    @Test
+    void anEmptyArrayMayHaveLargeDimensionsBesideTheZero() throws IOException {
+        Path f = dir.resolve("empty.npy");
+        Npy.write(f, new Tensor(new int[]{0, 65536, 65536, 65536, 65536}, new float[0]));
+        assertArrayEquals(new int[]{0, 65536, 65536, 65536, 65536}, Npy.read(f).shape());
     }
 
     private void assertRejected(byte[] content, String expectedMessage) throws IOException {

@@ -104,6 +104,9 @@ class SafetensorsTest {
                 "shape entry -1 is not a size");
         assertRejected(write("{\"a\":{\"dtype\":\"F32\",\"shape\":[65536,65536],\"data_offsets\":[0,4]}}", 4),
                 "is too large");
+        // 2^30 floats fit an int count but not one byte array; offsets that match must not reach a narrowing cast.
+        assertRejected(write("{\"a\":{\"dtype\":\"F32\",\"shape\":[32768,32768],\"data_offsets\":[0,4294967296]}}", 4),
+                "needs 4294967296 bytes, more than one Java array holds");
     }
 
     @Test

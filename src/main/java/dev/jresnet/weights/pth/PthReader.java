@@ -155,8 +155,16 @@ public final class PthReader {
         Map<String, byte[]> storages = new HashMap<>();
         ByteBuffer rest = ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN);
         rest.position(keysPickle.position());
-        for (Object k : keys) {
-            PickleValue.Storage s = byKey.get(String.valueOf(k));
+        for (Object listed : keys) {
+            // Keys must be strings, checked before anything prints them (see TorchObjects.nonNegative).
+            if (!(listed instanceof String k)) {
+                throw new WeightsFormatException(file, "the storage key list holds a " + RestrictedUnpickler.describe(listed)
+                        + ", not a string");
+            }
+            if (storages.containsKey(k)) {
+                throw new WeightsFormatException(file, "storage " + k + " is listed twice");
+            }
+            PickleValue.Storage s = byKey.get(k);
             if (rest.remaining() < 8) {
                 throw new WeightsFormatException(file, "file ends before storage " + k + " (truncated)");
             }
@@ -209,7 +217,11 @@ public final class PthReader {
                 throw new WeightsFormatException(file, "'" + name + "' is a " + RestrictedUnpickler.describe(e.getValue())
                         + ", not a tensor");
             }
-            tensors.put(name.startsWith("module.") ? name.substring("module.".length()) : name, view);
+            String key = name.startsWith("module.") ? name.substring("module.".length()) : name;
+            if (tensors.put(key, view) != null) {
+                throw new WeightsFormatException(file, "'" + name + "' and another key both name tensor '" + key
+                        + "' once DataParallel's \"module.\" prefix is removed");
+            }
             if (tensors.size() > limits.maxTensors()) {
                 throw new WeightsFormatException(file, "more than " + limits.maxTensors() + " tensors (maxTensors)");
             }
@@ -284,32 +296,41 @@ public final class PthReader {
             for (int d = 0; d < shape.length; d++) {
                 shape[d] = (int) v.shape()[d];
             }
-            byte[] src = storages.get(v.storage().key());
             byte[] out = new byte[(int) count * width];
-            if (contiguous(v) && order == ByteOrder.LITTLE_ENDIAN) {
-                System.arraycopy(src, (int) v.offset() * width, out, 0, out.length);
-                dict.put(e.getKey(), new TensorData(v.storage().type().dtype, shape, out));
-                continue;
-            }
-            long[] index = new long[shape.length];
-            for (int i = 0; i < count; i++) {
-                long element = v.offset();
-                for (int d = 0; d < shape.length; d++) {
-                    element += index[d] * v.strides()[d];
-                }
-                for (int b = 0; b < width; b++) {
-                    // little-endian out; a big-endian file's element bytes are reversed
-                    out[i * width + b] = src[(int) element * width + (order == ByteOrder.LITTLE_ENDIAN ? b : width - 1 - b)];
-                }
-                for (int d = shape.length - 1; d >= 0; d--) {
-                    if (++index[d] < shape[d]) {
-                        break;
-                    }
-                    index[d] = 0;
-                }
+            // An empty tensor reads nothing, so its offset may lie anywhere, as torch.load allows (found by fuzzing:
+            // copying zero bytes from past the storage's end still threw).
+            if (count > 0) {
+                copyElements(v, storages.get(v.storage().key()), order, out);
             }
             dict.put(e.getKey(), new TensorData(v.storage().type().dtype, shape, out));
         }
         return dict;
+    }
+
+    /** Fills out with the view's elements in C order, little-endian; the view was checked to lie inside src. */
+    private static void copyElements(PickleValue.TensorView v, byte[] src, ByteOrder order, byte[] out) {
+        int width = v.storage().type().dtype.bytes();
+        if (contiguous(v) && order == ByteOrder.LITTLE_ENDIAN) {
+            System.arraycopy(src, (int) v.offset() * width, out, 0, out.length);
+            return;
+        }
+        long[] shape = v.shape();
+        long[] index = new long[shape.length];
+        for (int i = 0; i < out.length / width; i++) {
+            long element = v.offset();
+            for (int d = 0; d < shape.length; d++) {
+                element += index[d] * v.strides()[d];
+            }
+            for (int b = 0; b < width; b++) {
+                // little-endian out; a big-endian file's element bytes are reversed
+                out[i * width + b] = src[(int) element * width + (order == ByteOrder.LITTLE_ENDIAN ? b : width - 1 - b)];
+            }
+            for (int d = shape.length - 1; d >= 0; d--) {
+                if (++index[d] < shape[d]) {
+                    break;
+                }
+                index[d] = 0;
+            }
+        }
     }
 }

@@ -73,7 +73,10 @@ final class TorchObjects {
 
     private static long nonNegative(Object o, String what, Path file, int at) throws WeightsFormatException {
         if (!(o instanceof Long v) || v < 0) {
-            throw error(file, at, what + " is " + RestrictedUnpickler.describe(o) + " " + o + ", not a non-negative integer");
+            // Only a number is printed: a hostile list could share itself through the memo so that printing it
+            // never ends (each level holding the one below twice).
+            throw error(file, at, what + " is " + (o instanceof Long ? o : "a " + RestrictedUnpickler.describe(o))
+                    + ", not a non-negative integer");
         }
         return v;
     }

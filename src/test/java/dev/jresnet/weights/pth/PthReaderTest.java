@@ -14,6 +14,7 @@ import dev.jresnet.weights.WeightsFiles;
 import dev.jresnet.weights.WeightsFormatException;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -167,6 +168,61 @@ class PthReaderTest {
                 + "K\u0002K\u0003\u0085K\u0001\u0085\u0089}tRu.";
         Path file = zipWith(dir, "archive/data.pkl", pickle.getBytes(StandardCharsets.ISO_8859_1), "archive/data/0", new byte[16]);
         assertRefused(file, "tensor 'w' reads element 4 of storage 0, which has 4");
+    }
+
+    @Test
+    void anEmptyTensorMayStartPastItsStorageAsTorchLoadAllows(@TempDir Path dir) throws Exception {
+        // _rebuild_tensor_v2(storage of 1 float, offset 16, size (0,), stride (1,)): torch.load gives tensor([]).
+        String pickle = "\u0080\u0002}(X\u0001\u0000\u0000\u0000wctorch._utils\n_rebuild_tensor_v2\n"
+                + "((X\u0007\u0000\u0000\u0000storagectorch\nFloatStorage\nX\u0001\u0000\u0000\u00000X\u0003\u0000\u0000\u0000cpuK\u0001tQ"
+                + "K\u0010K\u0000\u0085K\u0001\u0085\u0089}tRu.";
+        Path file = zipWith(dir, "archive/data.pkl", pickle.getBytes(StandardCharsets.ISO_8859_1), "archive/data/0", new byte[4]);
+        TensorData w = WeightsFiles.read(file).get("w").orElseThrow();
+        assertArrayEquals(new int[]{0}, w.shape());
+        assertEquals(0, w.bytes().length);
+    }
+
+    @Test
+    void aKeyThatCollidesOnceTheModulePrefixIsStrippedIsRefused(@TempDir Path dir) throws Exception {
+        // {'w': t, 'module.w': t}: stripping "module." would silently keep one of the two.
+        String tensor = "ctorch._utils\n_rebuild_tensor_v2\n"
+                + "((X\u0007\u0000\u0000\u0000storagectorch\nFloatStorage\nX\u0001\u0000\u0000\u00000X\u0003\u0000\u0000\u0000cpuK\u0001tQ"
+                + "K\u0000K\u0001\u0085K\u0001\u0085\u0089}tR";
+        String pickle = "\u0080\u0002}(X\u0001\u0000\u0000\u0000w" + tensor + "X\u0008\u0000\u0000\u0000module.w" + tensor + "u.";
+        Path file = zipWith(dir, "archive/data.pkl", pickle.getBytes(StandardCharsets.ISO_8859_1), "archive/data/0", new byte[4]);
+        assertRefused(file, "'module.w' and another key both name tensor 'w'");
+    }
+
+    @Test
+    @Timeout(20)
+    void aSelfSharingPickleThatWouldPrintForeverIsRefusedAtOnce(@TempDir Path dir) throws Exception {
+        // Level k of the list is [level k-1, level k-1] through the memo: 60 levels print as 2^60 lists.
+        String storage = "(X\u0007\u0000\u0000\u0000storagectorch\nFloatStorage\nX\u0001\u0000\u0000\u00000"
+                + "X\u0003\u0000\u0000\u0000cpuK\u0001tQ";
+        String asOffset = "\u0080\u0002" + doublingLists(60) + "}(X\u0001\u0000\u0000\u0000wctorch._utils\n_rebuild_tensor_v2\n("
+                + storage + "h\u003cK\u0001\u0085K\u0001\u0085\u0089}tRu.";
+        assertRefused(zipWith(dir, "archive/data.pkl", asOffset.getBytes(StandardCharsets.ISO_8859_1), "archive/data/0", new byte[4]),
+                "storage offset is a list, not a non-negative integer");
+
+        // The same list as a legacy file's storage key.
+        String magic = "\u0080\u0002\u008a\n\u006c\u00fc\u009c\u0046\u00f9\u0020\u006a\u00a8\u0050\u0019.";
+        String object = "\u0080\u0002}(X\u0001\u0000\u0000\u0000wctorch._utils\n_rebuild_tensor_v2\n("
+                + "(X\u0007\u0000\u0000\u0000storagectorch\nFloatStorage\nX\u0001\u0000\u0000\u00000"
+                + "X\u0003\u0000\u0000\u0000cpuK\u0001NtQK\u0000K\u0001\u0085K\u0001\u0085\u0089}tRu.";
+        String keys = "\u0080\u0002" + doublingLists(60) + "](h\u003ce.";
+        Path legacy = dir.resolve("legacy.pth");
+        Files.write(legacy, (magic + "\u0080\u0002M\u00e9\u0003." + "\u0080\u0002}." + object + keys)
+                .getBytes(StandardCharsets.ISO_8859_1));
+        assertRefused(legacy, "the storage key list holds a list, not a string");
+    }
+
+    /** Pickle opcodes that leave the stack empty and memo k holding [memo k-1, memo k-1], for k up to levels. */
+    private static String doublingLists(int levels) {
+        StringBuilder ops = new StringBuilder("]q\u00000");
+        for (int k = 1; k <= levels; k++) {
+            ops.append("](h").append((char) (k - 1)).append('h').append((char) (k - 1)).append("eq").append((char) k).append('0');
+        }
+        return ops.toString();
     }
 
     private static void assertRefused(Path file, String expected) {

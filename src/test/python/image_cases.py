@@ -5,9 +5,11 @@ preprocessing's parity test.
 Usage: image_cases.py OUT_DIR
 Writes OUT_DIR/NAME.{jpg,png} and OUT_DIR/NAME.RESIZE_CROP.npy (3, CROP, CROP) for (256, 224) and (40, 32):
 ImageOps.exif_transpose, convert("RGB"), Resize(RESIZE), CenterCrop(CROP), ToTensor, Normalize(ImageNet).
-16-bit grayscale is reduced to its high byte first (PIL's own conversion would clip it at 255).
+16-bit grayscale is reduced to its high byte first (PIL's own conversion would clip it at 255). CMYK becomes RGB
+by PIL's rule (255 - ink - black); 5-6-5 BMP samples scale as PIL unpacks them.
 """
 import os
+import struct
 import sys
 
 import numpy as np
@@ -27,6 +29,18 @@ def scene(w, h, seed):
     return np.clip(np.stack([r, g, b], -1), 0, 255).astype(np.uint8)
 
 
+def write_rgb565_bmp(path, pixels):
+    """A BITMAPINFOHEADER BMP of 16-bit pixels with BI_BITFIELDS masks for 5-6-5 red, green, blue."""
+    h, w = pixels.shape
+    row = (w * 2 + 3) // 4 * 4
+    data = b"".join(pixels[y].astype("<u2").tobytes() + b"\0" * (row - w * 2) for y in range(h - 1, -1, -1))
+    info = struct.pack("<IiiHHIIiiII", 40, w, h, 1, 16, 3, len(data), 2835, 2835, 0, 0)
+    info += struct.pack("<III", 0xF800, 0x07E0, 0x001F)
+    offset = 14 + len(info)
+    with open(path, "wb") as f:
+        f.write(b"BM" + struct.pack("<IHHI", offset + len(data), 0, 0, offset) + info + data)
+
+
 def main():
     out = sys.argv[1]
     os.makedirs(out, exist_ok=True)
@@ -42,8 +56,17 @@ def main():
         exif = Image.Exif()
         exif[274] = orientation
         images["exif%d.jpg" % orientation] = (Image.fromarray(scene(240, 160, 9 + orientation)), {"quality": 93, "exif": exif})
+    images["cmyk.jpg"] = (Image.fromarray(scene(210, 190, 12)).convert("CMYK"), {"quality": 94})
+    images["bilevel.png"] = (Image.fromarray(scene(150, 160, 13)[:, :, 0], "L").convert("1"), {})
+    images["gray_alpha.png"] = (Image.fromarray(scene(170, 150, 14)[:, :, :2].copy(), "LA"), {})
+    images["rgb.bmp"] = (Image.fromarray(scene(190, 170, 15)), {})
+    images["palette.gif"] = (Image.fromarray(scene(160, 180, 16)).quantize(200), {})
     for name, (img, options) in images.items():
         img.save(os.path.join(out, name), **options)
+
+    # Every 16-bit 5-6-5 value once (PIL writes no such BMP, so it is written here by hand).
+    write_rgb565_bmp(os.path.join(out, "rgb565.bmp"), np.arange(65536, dtype=np.uint16).reshape(256, 256))
+    images["rgb565.bmp"] = None
 
     gray16 = (scene(150, 170, 20)[:, :, 0].astype(np.uint16) * 257 + np.arange(150, dtype=np.uint16) % 200)
     Image.fromarray(gray16, "I;16").save(os.path.join(out, "gray16.png"))

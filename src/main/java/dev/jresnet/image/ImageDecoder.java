@@ -10,6 +10,7 @@ import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.FileImageInputStream;
 import javax.imageio.stream.ImageInputStream;
+import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
 import java.awt.image.IndexColorModel;
 import java.awt.image.Raster;
@@ -70,8 +71,10 @@ public final class ImageDecoder {
         int h = image.getHeight();
         Raster raster = image.getRaster();
         int bands = raster.getNumBands();
-        int shift = Math.max(0, raster.getSampleModel().getSampleSize(0) - 8); // 16-bit: keep the high byte
+        int[] bits = raster.getSampleModel().getSampleSize();
         IndexColorModel palette = image.getColorModel() instanceof IndexColorModel icm ? icm : null;
+        // ImageIO hands a CMYK JPEG over as its four inks; reading them as RGB gave a wrong picture (found in review).
+        boolean cmyk = bands == 4 && image.getColorModel().getColorSpace().getType() == ColorSpace.TYPE_CMYK;
         byte[] rgb = new byte[w * h * 3];
         int[] px = new int[bands];
         for (int y = 0; y < h; y++) {
@@ -82,19 +85,32 @@ public final class ImageDecoder {
                     rgb[at] = (byte) palette.getRed(px[0]);
                     rgb[at + 1] = (byte) palette.getGreen(px[0]);
                     rgb[at + 2] = (byte) palette.getBlue(px[0]);
+                } else if (cmyk) {
+                    // PIL's CMYK to RGB, which torchvision's transform sees: each channel is 255 - ink - black.
+                    rgb[at] = (byte) Math.max(0, 255 - px[0] - px[3]);
+                    rgb[at + 1] = (byte) Math.max(0, 255 - px[1] - px[3]);
+                    rgb[at + 2] = (byte) Math.max(0, 255 - px[2] - px[3]);
                 } else if (bands < 3) {
-                    byte g = (byte) (px[0] >> shift);
+                    byte g = (byte) toEightBits(px[0], bits[0]);
                     rgb[at] = g;
                     rgb[at + 1] = g;
                     rgb[at + 2] = g;
                 } else {
-                    rgb[at] = (byte) (px[0] >> shift);
-                    rgb[at + 1] = (byte) (px[1] >> shift);
-                    rgb[at + 2] = (byte) (px[2] >> shift);
+                    rgb[at] = (byte) toEightBits(px[0], bits[0]);
+                    rgb[at + 1] = (byte) toEightBits(px[1], bits[1]);
+                    rgb[at + 2] = (byte) toEightBits(px[2], bits[2]);
                 }
             }
         }
         return new RgbImage(w, h, rgb);
+    }
+
+    /**
+     * A sample of any depth as 8 bits: 16-bit keeps its high byte; fewer bits (a 5-6-5 BMP) scale as PIL unpacks
+     * them, v * 255 / (2^bits - 1) rounded down (shifting them into the high bits instead darkened such images).
+     */
+    static int toEightBits(int value, int bits) {
+        return bits == 8 ? value : bits > 8 ? value >> (bits - 8) : value * 255 / ((1 << bits) - 1);
     }
 
     /** EXIF orientation 1..8, or 1 when there is none (or the metadata cannot be read). */

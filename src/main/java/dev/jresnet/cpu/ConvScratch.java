@@ -8,6 +8,8 @@ final class ConvScratch {
     final float[] bPanel = new float[GemmConvolution.KC * MicroKernel.MAX_COLS];
     private float[] transformedInput = new float[0];
     private float[] products = new float[0];
+    /** Winograd: the four outputs (2x2) of each tile of a block, one array per output position. */
+    private final float[][] outputTiles = new float[4][WinogradConvolution.MAX_BLOCK_TILES];
 
     /** Winograd: the 16 transforms of a block of input tiles, at least {@code floats} long. */
     float[] transformedInput(int floats) {
@@ -23,5 +25,9 @@ final class ConvScratch {
             products = new float[floats];
         }
         return products;
+    }
+
+    float[][] outputTiles() {
+        return outputTiles;
     }
 }

@@ -3,6 +3,7 @@ package dev.jresnet.cpu;
 import dev.jresnet.model.PoolSpec;
 import dev.jresnet.plan.PlanOp;
 
+import java.util.Arrays;
 import java.util.IdentityHashMap;
 import java.util.Map;
 
@@ -19,6 +20,8 @@ final class FastKernels extends PlainKernels implements AutoCloseable {
     private final MicroKernel microKernel;
     private final ConvScratch[] scratch;
     private float[] phaseCopy = new float[0];
+    /** Each worker's three rows for {@link #maxPool}, grown when too short. */
+    private final float[][][] poolRows;
     private final Map<PlanOp.ConvOp, GemmConvolution> convolutions = new IdentityHashMap<>();
     private final Map<PlanOp.ConvOp, WinogradConvolution> winograd = new IdentityHashMap<>();
 
@@ -26,6 +29,7 @@ final class FastKernels extends PlainKernels implements AutoCloseable {
         this.pool = new WorkerPool(threads);
         this.microKernel = microKernel;
         this.scratch = new ConvScratch[threads];
+        this.poolRows = new float[threads][3][0];
         for (int i = 0; i < threads; i++) {
             scratch[i] = new ConvScratch();
         }
@@ -43,10 +47,10 @@ final class FastKernels extends PlainKernels implements AutoCloseable {
             return;
         }
         if (WinogradConvolution.pays(op, batch)) {
-            winograd.computeIfAbsent(op, WinogradConvolution::new).run(in, residual, out, batch, pool, microKernel, scratch);
+            winograd.computeIfAbsent(op, o -> new WinogradConvolution(o, microKernel.rows())).run(in, residual, out, batch, pool, microKernel, scratch);
             return;
         }
-        GemmConvolution gemm = convolutions.computeIfAbsent(op, GemmConvolution::new);
+        GemmConvolution gemm = convolutions.computeIfAbsent(op, o -> new GemmConvolution(o, microKernel.rows()));
         int needed = gemm.phaseCopySize(batch);
         if (phaseCopy.length < needed) {
             phaseCopy = new float[needed];
@@ -86,8 +90,12 @@ final class FastKernels extends PlainKernels implements AutoCloseable {
     }
 
     /**
-     * The window taps inside the input are worked out once per call for every output row and column (not per
-     * output), so the inner loop is only loads and max; Math.max keeps NaN, as PyTorch's max pooling does.
+     * Separable: for each output row, the maxima down the window's input rows, then along that row (padded with -inf
+     * at both ends) at every position a window may start, then every stride-th of those. Each max runs over two
+     * arrays at the same index, the one form C2 compiles to SIMD (with different offsets it stays scalar, 4x
+     * slower), so rows are first moved into place with System.arraycopy. Math.max keeps NaN, as PyTorch's max
+     * pooling does. This replaced a per-output loop over the taps: resnet18's stem pool at batch 8 went from 19 ms
+     * to 6 ms on two cores (it is now bound by memory).
      */
     @Override
     public synchronized void maxPool(PlanOp.MaxPoolOp op, float[] in, float[] out, int batch) {
@@ -95,23 +103,54 @@ final class FastKernels extends PlainKernels implements AutoCloseable {
         int inH = op.inShape().height(), inW = op.inShape().width();
         int outH = op.outShape().height(), outW = op.outShape().width();
         int[] rowTaps = insideTaps(outH, p, inH);
-        int[] colTaps = insideTaps(outW, p, inW);
+        int stride = p.stride(), pad = p.padding(), dilation = p.dilation(), kernel = p.kernel();
+        int starts = (outW - 1) * stride + 1;
+        int padded = Math.max(pad + inW, starts + (kernel - 1) * dilation);
+        if (poolRows[0][0].length < padded) {
+            for (float[][] worker : poolRows) {
+                for (int i = 0; i < worker.length; i++) {
+                    worker[i] = new float[padded];
+                }
+            }
+        }
         pool.run(batch * op.inShape().channels(), (nc, worker) -> {
+            float[] row = poolRows[worker][0]; // [pad, pad + inW): maxima down the window's rows; -inf around
+            float[] windows = poolRows[worker][1]; // [0, starts): maxima along row from each window start
+            float[] moved = poolRows[worker][2]; // the next operand, moved to index 0
             int inBase = nc * inH * inW;
             int outBase = nc * outH * outW;
+            Arrays.fill(row, 0, padded, Float.NEGATIVE_INFINITY);
             for (int oh = 0; oh < outH; oh++) {
+                int firstTap = rowTaps[2 * oh], endTap = rowTaps[2 * oh + 1];
+                int firstRow = inBase + (oh * stride - pad) * inW;
+                if (firstTap == endTap) {
+                    Arrays.fill(windows, 0, inW, Float.NEGATIVE_INFINITY);
+                } else {
+                    System.arraycopy(in, firstRow + firstTap * dilation * inW, windows, 0, inW);
+                }
+                for (int kh = firstTap + 1; kh < endTap; kh++) {
+                    System.arraycopy(in, firstRow + kh * dilation * inW, moved, 0, inW);
+                    maxInto(windows, moved, inW);
+                }
+                System.arraycopy(windows, 0, row, pad, inW);
+                System.arraycopy(row, 0, windows, 0, starts);
+                for (int kw = 1; kw < kernel; kw++) {
+                    System.arraycopy(row, kw * dilation, moved, 0, starts);
+                    maxInto(windows, moved, starts);
+                }
+                int to = outBase + oh * outW;
                 for (int ow = 0; ow < outW; ow++) {
-                    float max = Float.NEGATIVE_INFINITY;
-                    for (int kh = rowTaps[2 * oh]; kh < rowTaps[2 * oh + 1]; kh++) {
-                        int row = inBase + (oh * p.stride() - p.padding() + kh * p.dilation()) * inW + ow * p.stride() - p.padding();
-                        for (int kw = colTaps[2 * ow]; kw < colTaps[2 * ow + 1]; kw++) {
-                            max = Math.max(max, in[row + kw * p.dilation()]);
-                        }
-                    }
-                    out[outBase + oh * outW + ow] = max;
+                    out[to + ow] = windows[ow * stride];
                 }
             }
         });
+    }
+
+    /** dst[i] = max(dst[i], src[i]) for i below n. */
+    private static void maxInto(float[] dst, float[] src, int n) {
+        for (int i = 0; i < n; i++) {
+            dst[i] = Math.max(dst[i], src[i]);
+        }
     }
 
     /** For each output position along one axis: the first and one-past-last window tap that fall inside the input. */

@@ -21,7 +21,7 @@ import java.util.Arrays;
  * <p>Blocking: a task owns a block of columns (as many as keep its accumulators, rows x columns, at 128 KiB) and all
  * of a group's output rows, or a share of them when there would be too few tasks for the threads. Per
  * {@link #KC}-deep chunk of the reduction it gathers each tile of B into a panel (16 or 32 KiB) and runs
- * the micro-kernel over it for every 4-row panel of A. The first chunk starts from the bias; after the last, the
+ * the micro-kernel over it for every row panel of A (4 or 8 rows, the micro-kernel's). The first chunk starts from the bias; after the last, the
  * block (still in L2) gets the residual and ReLU on its way to the output.
  */
 final class GemmConvolution {
@@ -31,22 +31,25 @@ final class GemmConvolution {
     static final int NC = 256;
     /** A task's accumulator block, rows x columns floats (128 KiB): it stays in L2. */
     static final int ACCUMULATORS = 32 * 1024;
-    private static final int R = MicroKernel.ROWS;
 
     private final PlanOp.ConvOp op;
+    /** The micro-kernel's tile rows: A is packed in panels of this many rows. */
+    private final int r;
     private final int groups, rowsPerGroup, paddedRows, depth, inC, inH, inW, outC, outH, outW;
     private final int stride, phaseH, phaseW, phases, phasePlane, imageStride;
     /** phaseIndex[a * stride + b]: where phase (a, b) is stored among the channel's phases, -1 when unused. */
     private final int[] phaseIndex;
     /** Row k of B (in one group) starts this many floats after the grid column's position in the phase copy. */
     private final int[] offsets;
-    /** Per group: chunk k0 at paddedRows*k0; in it, row panel p at p*R*kc; element (k, i) at k*R + i. */
+    /** Per group: chunk k0 at paddedRows*k0; in it, row panel p at p*r*kc; element (k, i) at k*r + i. */
     private final float[][] packedWeights;
     /** The bias padded to whole row panels (zeros without a bias). */
     private final float[] paddedBias;
 
-    GemmConvolution(PlanOp.ConvOp op) {
+    /** @param tileRows the rows of the micro-kernel that will run it ({@link MicroKernel#rows()}) */
+    GemmConvolution(PlanOp.ConvOp op, int tileRows) {
         this.op = op;
+        this.r = tileRows;
         ConvSpec s = op.spec();
         Shape is = op.inShape(), os = op.outShape();
         if (s.strideH() != s.strideW()) {
@@ -61,7 +64,7 @@ final class GemmConvolution {
         outW = os.width();
         stride = s.strideH();
         rowsPerGroup = outC / groups;
-        paddedRows = (rowsPerGroup + R - 1) / R * R;
+        paddedRows = (rowsPerGroup + r - 1) / r * r;
         depth = inC / groups * s.kernelH() * s.kernelW();
         phaseH = (inH + 2 * s.padH() + stride - 1) / stride;
         phaseW = (inW + 2 * s.padW() + stride - 1) / stride;
@@ -92,7 +95,7 @@ final class GemmConvolution {
         }
         packedWeights = new float[groups][];
         for (int g = 0; g < groups; g++) {
-            packedWeights[g] = packRows(op.weight(), g * rowsPerGroup, rowsPerGroup, paddedRows, depth);
+            packedWeights[g] = packRows(op.weight(), g * rowsPerGroup, rowsPerGroup, paddedRows, depth, r);
         }
         paddedBias = new float[groups * paddedRows];
         for (int g = 0; g < groups && op.bias() != null; g++) {
@@ -102,22 +105,30 @@ final class GemmConvolution {
 
     /**
      * Packs rows [first, first + rows) of a row-major matrix (depth columns) as the micro-kernel's A operand: per
-     * {@link #KC}-deep chunk k0 (at paddedRows * k0), 4-row panels (panel p at p * 4 * kc) holding element (k, i)
-     * at k * 4 + i; the rows past {@code rows} up to {@code paddedRows} are zeros.
+     * {@link #KC}-deep chunk k0 (at paddedRows * k0), panels of {@code r} rows (panel p at p * r * kc) holding
+     * element (k, i) at k * r + i; the rows past {@code rows} up to {@code paddedRows} (a multiple of r) are zeros.
      */
-    static float[] packRows(float[] matrix, int first, int rows, int paddedRows, int depth) {
+    static float[] packRows(float[] matrix, int first, int rows, int paddedRows, int depth, int r) {
         float[] packed = new float[paddedRows * depth];
         for (int k0 = 0; k0 < depth; k0 += KC) {
             int kc = Math.min(KC, depth - k0);
             for (int m = 0; m < rows; m++) {
                 int src = (first + m) * depth + k0;
-                int dst = paddedRows * k0 + (m / R) * R * kc + m % R;
+                int dst = paddedRows * k0 + (m / r) * r * kc + m % r;
                 for (int k = 0; k < kc; k++) {
-                    packed[dst + k * R] = matrix[src + k];
+                    packed[dst + k * r] = matrix[src + k];
                 }
             }
         }
         return packed;
+    }
+
+    /** A kernel of another height would read the packed weights wrongly: refused, not run. */
+    static void requireRows(MicroKernel kernel, int packedRows, PlanOp.ConvOp op) {
+        if (kernel.rows() != packedRows) {
+            throw new IllegalArgumentException(op.name() + ": weights packed for " + packedRows + "-row tiles, run with a "
+                    + kernel.rows() + "-row micro-kernel (" + kernel.description() + ")");
+        }
     }
 
     /** Floats of the phase copy for a batch. */
@@ -132,6 +143,7 @@ final class GemmConvolution {
      */
     void run(float[] in, float[] residual, float[] out, int batch, WorkerPool pool, MicroKernel kernel,
              float[] phaseCopy, ConvScratch[] scratch) {
+        requireRows(kernel, r, op);
         int planes = batch * inC;
         pool.run(planes, (plane, worker) -> copyPhases(in, plane, phaseCopy));
         // The columns are the output pixels of the whole batch, image after image: small late layers (7x7) then
@@ -146,11 +158,11 @@ final class GemmConvolution {
         int colBlocks;
         while (true) {
             rowsPerTask = (paddedRows + splits - 1) / splits;
-            rowsPerTask = (rowsPerTask + R - 1) / R * R;
+            rowsPerTask = (rowsPerTask + r - 1) / r * r;
             blockColumns = Math.max(t, Math.min(NC, ACCUMULATORS / rowsPerTask / t * t));
             colBlocks = (columns + blockColumns - 1) / blockColumns;
             boolean fits = rowsPerTask * t <= ACCUMULATORS; // one tile's column for every row of the task
-            if (fits && (groups * colBlocks * splits >= 2 * pool.threads() || rowsPerTask <= 4 * R)) {
+            if (fits && (groups * colBlocks * splits >= 2 * pool.threads() || rowsPerTask <= 4 * r)) {
                 break;
             }
             splits *= 2;
@@ -218,7 +230,7 @@ final class GemmConvolution {
             int kc = Math.min(KC, depth - k0);
             for (int j = 0; j < cols; j += t) {
                 gather(phaseCopy, g, col0 + j, Math.min(t, cols - j), t, k0, kc, panel);
-                for (int m = row0; m < row1; m += R) {
+                for (int m = row0; m < row1; m += r) {
                     kernel.tile(a, paddedRows * k0 + m * kc, panel, 0, kc, acc, (m - row0) * ldc + j, ldc, k0 > 0,
                             paddedBias, g * paddedRows + m);
                 }
@@ -263,12 +275,11 @@ final class GemmConvolution {
             int pixel = (col0 + done) % plane;
             int run = Math.min(cols - done, plane - pixel);
             for (int m = row0; m < row1; m++) {
-                int src = (m - row0) * ldc + done;
                 int dst = (n * outC + g * rowsPerGroup + m) * plane + pixel;
-                for (int j = 0; j < run; j++) {
-                    float v = residual == null ? acc[src + j] : acc[src + j] + residual[dst + j];
-                    out[dst + j] = relu ? Math.max(v, 0f) : v;
-                }
+                // Copied first, so that the epilogue's loops index every array alike: C2 (JDK 17) compiles Math.max
+                // to SIMD only then; reading acc at its own offset kept this loop scalar, 4x slower.
+                System.arraycopy(acc, (m - row0) * ldc + done, out, dst, run);
+                PlainKernels.epilogue(out, residual, dst, run, relu);
             }
             done += run;
         }

@@ -4,11 +4,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The innermost step of the convolution GEMM: one {@value #ROWS} x {@link #cols()} tile of C from a packed A panel
- * (kc x ROWS, row index fastest) and a packed B panel (kc x cols, column index fastest):
+ * The innermost step of the convolution GEMM: one {@link #rows()} x {@link #cols()} tile of C from a packed A panel
+ * (kc x rows, row index fastest) and a packed B panel (kc x cols, column index fastest):
  *
  * <pre>
- * C[i][j] = start[i] + sum_{k < kc} A[aOff + k*ROWS + i] * B[bOff + k*cols + j]
+ * C[i][j] = start[i] + sum_{k < kc} A[aOff + k*rows + i] * B[bOff + k*cols + j]
  * start   = C[i][j] when accumulate, else bias[biasOff + i]
  * </pre>
  *
@@ -16,12 +16,14 @@ import java.util.List;
  * small region (a few TLB pages) whatever the layout they were packed from.
  */
 interface MicroKernel {
-    int ROWS = 4;
     /** The widest tile of any kernel: scratch panels are sized for it. */
     int MAX_COLS = 32;
 
     void tile(float[] a, int aOff, float[] b, int bOff, int kc, float[] c, int cOff, int ldc, boolean accumulate,
               float[] bias, int biasOff);
+
+    /** Rows of the tile: the weights (A) are packed in panels this tall. */
+    int rows();
 
     /** Columns of the tile: two vectors' worth of lanes, so the B panels are packed this wide. */
     int cols();

@@ -2,7 +2,13 @@ package dev.jresnet.cpu;
 
 /** The {@link MicroKernel} in plain Java, for JVMs started without the Vector API module; sums in place in C. */
 final class ScalarMicroKernel implements MicroKernel {
+    private static final int ROWS = 4;
     private static final int COLS = 16;
+
+    @Override
+    public int rows() {
+        return ROWS;
+    }
 
     @Override
     public int cols() {

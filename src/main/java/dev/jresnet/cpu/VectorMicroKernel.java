@@ -11,6 +11,7 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class VectorMicroKernel implements MicroKernel {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_256;
+    private static final int ROWS = 4;
     private static final int COLS = 16;
 
     /** @throws UnsupportedOperationException where the hardware's vectors are narrower (they would be emulated) */
@@ -19,6 +20,11 @@ final class VectorMicroKernel implements MicroKernel {
             throw new UnsupportedOperationException("native vectors are " + FloatVector.SPECIES_PREFERRED.vectorBitSize()
                     + "-bit, narrower than the 256-bit tile");
         }
+    }
+
+    @Override
+    public int rows() {
+        return ROWS;
     }
 
     @Override

@@ -166,7 +166,7 @@ class FastKernelsTest {
                 scratch[i] = new ConvScratch();
             }
             float[] actual = new float[outSize];
-            new WinogradConvolution(op).run(in, residual, actual, k.batch(), pool, kernel, scratch);
+            new WinogradConvolution(op, kernel.rows()).run(in, residual, actual, k.batch(), pool, kernel, scratch);
             double error = Metrics.relativeL2(actual, expected);
             assertTrue(error < 1e-6, () -> String.format(Locale.ROOT, "%s, %s, %d threads: relative L2 %.2e", k.label(),
                     kernel.description(), threads, error));
@@ -214,7 +214,8 @@ class FastKernelsTest {
         float[] x = SeededRandom.normal(20, (int) (batch * in.elements())).data();
         x[17] = Float.NaN;
         for (PoolSpec p : List.of(new PoolSpec(3, 2, 1, 1, false), new PoolSpec(3, 2, 1, 1, true),
-                new PoolSpec(2, 1, 0, 2, false), new PoolSpec(3, 3, 1, 1, true))) {
+                new PoolSpec(2, 1, 0, 2, false), new PoolSpec(3, 3, 1, 1, true), new PoolSpec(2, 2, 1, 1, true),
+                new PoolSpec(5, 1, 2, 2, false), new PoolSpec(12, 1, 0, 1, false))) {
             Shape out = p.outputShape(in);
             var op = new PlanOp.MaxPoolOp("pool", 0, 1, in, out, p);
             int size = (int) (batch * out.elements());

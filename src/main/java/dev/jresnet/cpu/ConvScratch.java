@@ -8,6 +8,7 @@ final class ConvScratch {
     final float[] bPanel = new float[GemmConvolution.KC * MicroKernel.MAX_COLS];
     private float[] transformedInput = new float[0];
     private float[] products = new float[0];
+    private final float[][] inputRows = new float[4][0];
     /** Winograd: the four outputs (2x2) of each tile of a block, one array per output position. */
     private final float[][] outputTiles = new float[4][WinogradConvolution.MAX_BLOCK_TILES];
 
@@ -25,6 +26,16 @@ final class ConvScratch {
             products = new float[floats];
         }
         return products;
+    }
+
+    /** Winograd: four input rows of at least {@code floats} each. */
+    float[][] inputRows(int floats) {
+        if (inputRows[0].length < floats) {
+            for (int y = 0; y < 4; y++) {
+                inputRows[y] = new float[floats];
+            }
+        }
+        return inputRows;
     }
 
     float[][] outputTiles() {

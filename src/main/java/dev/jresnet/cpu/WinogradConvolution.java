@@ -4,6 +4,8 @@ import dev.jresnet.model.ConvSpec;
 import dev.jresnet.model.Shape;
 import dev.jresnet.plan.PlanOp;
 
+import java.util.Arrays;
+
 /**
  * A 3x3, stride-1 convolution by Winograd's F(2x2, 3x3): each 2x2 block of outputs is Y = A^T [(G g G^T) . (B^T d B)] A
  * over the 4x4 input patch d, which takes 16 multiplications per (input, output) channel pair where the direct
@@ -27,6 +29,8 @@ final class WinogradConvolution {
     private static final int PRODUCT_BUDGET = 256 * 1024;
     /** Tiles per task at most, a multiple of every tile width (16, 32). */
     static final int MAX_BLOCK_TILES = 256;
+    /** Floats added to the distance between consecutive V_xi and M_xi: one cache line. */
+    private static final int SKEW = 16;
 
     private final PlanOp.ConvOp op;
     /** The micro-kernel's tile rows: U is packed in panels of this many rows. */
@@ -144,81 +148,111 @@ final class WinogradConvolution {
         int t = kernel.cols();
         int width = (count + t - 1) / t * t; // the block's tiles, padded to whole panels
         int panels = width / t;
-        float[] v = scratch.transformedInput(16 * inC * width);
-        transformInputs(in, first, count, width, t, v);
+        // The 16 matrices V_xi (and M_xi) lie a few cache lines more than a power of two apart: at exactly 2^k
+        // floats, the 16 streams the transforms write (and read) fell into the same L1 sets.
+        int vStride = panels * inC * t + SKEW;
+        float[] v = scratch.transformedInput(16 * vStride);
+        transformInputs(in, first, count, width, t, v, vStride, scratch);
         int rows = row1 - row0;
-        float[] products = scratch.products(16 * rows * width);
+        int mStride = rows * width + SKEW;
+        float[] products = scratch.products(16 * mStride);
         for (int xi = 0; xi < 16; xi++) {
             float[] u = transformedWeights[xi];
             for (int k0 = 0; k0 < inC; k0 += GemmConvolution.KC) {
                 int kc = Math.min(GemmConvolution.KC, inC - k0);
                 for (int p = 0; p < panels; p++) {
-                    int panel = ((xi * panels + p) * inC + k0) * t;
+                    int panel = xi * vStride + (p * inC + k0) * t;
                     for (int m = row0; m < row1; m += r) {
-                        kernel.tile(u, paddedRows * k0 + m * kc, v, panel, kc, products, (xi * rows + m - row0) * width + p * t,
+                        kernel.tile(u, paddedRows * k0 + m * kc, v, panel, kc, products, xi * mStride + (m - row0) * width + p * t,
                                 width, k0 > 0, zeros, 0);
                     }
                 }
             }
         }
-        transformOutputs(products, rows, width, first, count, row0, Math.min(row1, outC), residual, out,
+        transformOutputs(products, mStride, width, first, count, row0, Math.min(row1, outC), residual, out,
                 scratch.outputTiles());
     }
 
     /**
      * V = B^T d B for every tile of the block and every input channel; V_xi's column j (tile first + j) lands in
-     * t-column panel j / t as the micro-kernel reads B: index ((xi * panels + j / t) * inC + c) * t + j % t.
+     * t-column panel j / t as the micro-kernel reads B: index xi * stride + ((j / t) * inC + c) * t + j % t.
+     * Per run of tiles in one tile row and per channel, the four input rows under the run are moved into scratch
+     * rows (zeros outside the input) and combined down the columns (B^T d) in one loop over the run, which C2
+     * compiles to SIMD; the combinations along each tile's columns ((B^T d) B) are then stored tile by tile.
      */
-    private void transformInputs(float[] in, int first, int count, int width, int t, float[] v) {
-        int panels = width / t;
-        float[] d = new float[16];
-        for (int j = 0; j < width; j++) {
-            int tile = first + j;
+    private void transformInputs(float[] in, int first, int count, int width, int t, float[] v, int stride,
+                                 ConvScratch scratch) {
+        for (int done = 0; done < count; ) {
+            int tile = first + done;
             int n = tile / (tilesH * tilesW);
             int top = tile % (tilesH * tilesW) / tilesW * 2 - padH;
-            int left = tile % tilesW * 2 - padW;
-            boolean inside = top >= 0 && top + 4 <= inH && left >= 0 && left + 4 <= inW;
+            int tw = tile % tilesW;
+            int run = Math.min(count - done, tilesW - tw);
+            int left = tw * 2 - padW;
+            int span = 2 * run + 2; // input columns under the run's tiles
+            float[][] d = scratch.inputRows(span);
             for (int c = 0; c < inC; c++) {
                 int plane = (n * inC + c) * inH * inW;
                 for (int y = 0; y < 4; y++) {
-                    for (int x = 0; x < 4; x++) {
-                        int iy = top + y, ix = left + x;
-                        d[y * 4 + x] = j >= count ? 0f
-                                : inside || (iy >= 0 && iy < inH && ix >= 0 && ix < inW) ? in[plane + iy * inW + ix] : 0f;
+                    copyRowPadded(in, plane, top + y, left, span, d[y]);
+                }
+                float[] d0 = d[0], d1 = d[1], d2 = d[2], d3 = d[3];
+                for (int x = 0; x < span; x++) {
+                    float a = d0[x], b = d1[x], e = d2[x], f = d3[x];
+                    d0[x] = a - e;
+                    d1[x] = b + e;
+                    d2[x] = e - b;
+                    d3[x] = b - f;
+                }
+                for (int i = 0; i < run; i++) {
+                    int j = done + i;
+                    int at = ((j / t) * inC + c) * t + j % t;
+                    for (int y = 0; y < 4; y++) {
+                        float[] row = d[y];
+                        float a = row[2 * i], b = row[2 * i + 1], cc = row[2 * i + 2], e = row[2 * i + 3];
+                        v[at + (y * 4) * stride] = a - cc;
+                        v[at + (y * 4 + 1) * stride] = b + cc;
+                        v[at + (y * 4 + 2) * stride] = cc - b;
+                        v[at + (y * 4 + 3) * stride] = b - e;
                     }
                 }
+            }
+            done += run;
+        }
+        // The block's last panel may hold fewer tiles than it is wide: its other columns are zeros.
+        for (int j = count; j < width; j++) {
+            for (int c = 0; c < inC; c++) {
                 int at = ((j / t) * inC + c) * t + j % t;
-                int stride = panels * inC * t; // from V_xi to V_xi+1
-                // B^T d: row combinations; then (B^T d) B: the same combinations of columns.
-                for (int x = 0; x < 4; x++) {
-                    float r0 = d[x] - d[8 + x], r1 = d[4 + x] + d[8 + x], r2 = d[8 + x] - d[4 + x], r3 = d[4 + x] - d[12 + x];
-                    d[x] = r0;
-                    d[4 + x] = r1;
-                    d[8 + x] = r2;
-                    d[12 + x] = r3;
-                }
-                for (int y = 0; y < 4; y++) {
-                    float a = d[y * 4], b = d[y * 4 + 1], cc = d[y * 4 + 2], e = d[y * 4 + 3];
-                    v[at + (y * 4) * stride] = a - cc;
-                    v[at + (y * 4 + 1) * stride] = b + cc;
-                    v[at + (y * 4 + 2) * stride] = cc - b;
-                    v[at + (y * 4 + 3) * stride] = b - e;
+                for (int xi = 0; xi < 16; xi++) {
+                    v[at + xi * stride] = 0f;
                 }
             }
         }
+    }
+
+    /** dst[0, span) = input row iy of the plane from column left on, zeros where that lies outside the input. */
+    private void copyRowPadded(float[] in, int plane, int iy, int left, int span, float[] dst) {
+        if (iy < 0 || iy >= inH) {
+            Arrays.fill(dst, 0, span, 0f);
+            return;
+        }
+        int from = Math.max(0, -left);
+        int to = Math.max(from, Math.min(span, inW - left));
+        Arrays.fill(dst, 0, from, 0f);
+        System.arraycopy(in, plane + iy * inW + left + from, dst, from, to - from);
+        Arrays.fill(dst, to, span, 0f);
     }
 
     /**
      * Y = A^T M A per output channel for all the block's tiles at once, plus bias, in loops over the tiles that C2
      * compiles to SIMD (per tile, this was 17% of resnet18's time at batch 8 with scalar loops); then each run of
      * tiles in one tile row is laid into its two output rows, and residual and ReLU are applied along those rows.
-     * Edge tiles store what fits.
+     * Edge tiles store what fits; M_xi starts at xi * s.
      */
-    private void transformOutputs(float[] products, int rows, int width, int first, int count, int row0, int rowEnd,
+    private void transformOutputs(float[] products, int s, int width, int first, int count, int row0, int rowEnd,
                                   float[] residual, float[] out, float[][] y) {
         boolean relu = op.relu();
         float[] y00 = y[0], y01 = y[1], y10 = y[2], y11 = y[3];
-        int s = rows * width; // from M_xi to M_xi+1
         for (int k = row0; k < rowEnd; k++) {
             int m = (k - row0) * width;
             float b = bias[k];

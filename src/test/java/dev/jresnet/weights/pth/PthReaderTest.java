@@ -163,9 +163,7 @@ class PthReaderTest {
     @Test
     void aTensorThatReadsPastItsStorageIsRefused(@TempDir Path dir) throws Exception {
         // _rebuild_tensor_v2(storage of 4 floats, offset 2, size (3,), stride (1,)) reads element 4: one too far.
-        String pickle = "\u0080\u0002}(X\u0001\u0000\u0000\u0000wctorch._utils\n_rebuild_tensor_v2\n"
-                + "((X\u0007\u0000\u0000\u0000storagectorch\nFloatStorage\nX\u0001\u0000\u0000\u00000X\u0003\u0000\u0000\u0000cpuK\u0004tQ"
-                + "K\u0002K\u0003\u0085K\u0001\u0085\u0089}tRu.";
+        String pickle = stateDict("w", tensor1d(floatStorage(4, false), "K\u0002", 3));
         Path file = zipWith(dir, "archive/data.pkl", pickle.getBytes(StandardCharsets.ISO_8859_1), "archive/data/0", new byte[16]);
         assertRefused(file, "tensor 'w' reads element 4 of storage 0, which has 4");
     }
@@ -173,9 +171,7 @@ class PthReaderTest {
     @Test
     void anEmptyTensorMayStartPastItsStorageAsTorchLoadAllows(@TempDir Path dir) throws Exception {
         // _rebuild_tensor_v2(storage of 1 float, offset 16, size (0,), stride (1,)): torch.load gives tensor([]).
-        String pickle = "\u0080\u0002}(X\u0001\u0000\u0000\u0000wctorch._utils\n_rebuild_tensor_v2\n"
-                + "((X\u0007\u0000\u0000\u0000storagectorch\nFloatStorage\nX\u0001\u0000\u0000\u00000X\u0003\u0000\u0000\u0000cpuK\u0001tQ"
-                + "K\u0010K\u0000\u0085K\u0001\u0085\u0089}tRu.";
+        String pickle = stateDict("w", tensor1d(floatStorage(1, false), "K\u0010", 0));
         Path file = zipWith(dir, "archive/data.pkl", pickle.getBytes(StandardCharsets.ISO_8859_1), "archive/data/0", new byte[4]);
         TensorData w = WeightsFiles.read(file).get("w").orElseThrow();
         assertArrayEquals(new int[]{0}, w.shape());
@@ -185,10 +181,8 @@ class PthReaderTest {
     @Test
     void aKeyThatCollidesOnceTheModulePrefixIsStrippedIsRefused(@TempDir Path dir) throws Exception {
         // {'w': t, 'module.w': t}: stripping "module." would silently keep one of the two.
-        String tensor = "ctorch._utils\n_rebuild_tensor_v2\n"
-                + "((X\u0007\u0000\u0000\u0000storagectorch\nFloatStorage\nX\u0001\u0000\u0000\u00000X\u0003\u0000\u0000\u0000cpuK\u0001tQ"
-                + "K\u0000K\u0001\u0085K\u0001\u0085\u0089}tR";
-        String pickle = "\u0080\u0002}(X\u0001\u0000\u0000\u0000w" + tensor + "X\u0008\u0000\u0000\u0000module.w" + tensor + "u.";
+        String tensor = tensor1d(floatStorage(1, false), "K\u0000", 1);
+        String pickle = stateDict("w", tensor, "module.w", tensor);
         Path file = zipWith(dir, "archive/data.pkl", pickle.getBytes(StandardCharsets.ISO_8859_1), "archive/data/0", new byte[4]);
         assertRefused(file, "'module.w' and another key both name tensor 'w'");
     }
@@ -197,23 +191,44 @@ class PthReaderTest {
     @Timeout(20)
     void aSelfSharingPickleThatWouldPrintForeverIsRefusedAtOnce(@TempDir Path dir) throws Exception {
         // Level k of the list is [level k-1, level k-1] through the memo: 60 levels print as 2^60 lists.
-        String storage = "(X\u0007\u0000\u0000\u0000storagectorch\nFloatStorage\nX\u0001\u0000\u0000\u00000"
-                + "X\u0003\u0000\u0000\u0000cpuK\u0001tQ";
-        String asOffset = "\u0080\u0002" + doublingLists(60) + "}(X\u0001\u0000\u0000\u0000wctorch._utils\n_rebuild_tensor_v2\n("
-                + storage + "h\u003cK\u0001\u0085K\u0001\u0085\u0089}tRu.";
+        // The lists are built first, between the protocol header and the dict.
+        String asOffset = "\u0080\u0002" + doublingLists(60) + stateDict("w", tensor1d(floatStorage(1, false), "h\u003c", 1)).substring(2);
         assertRefused(zipWith(dir, "archive/data.pkl", asOffset.getBytes(StandardCharsets.ISO_8859_1), "archive/data/0", new byte[4]),
                 "storage offset is a list, not a non-negative integer");
 
         // The same list as a legacy file's storage key.
         String magic = "\u0080\u0002\u008a\n\u006c\u00fc\u009c\u0046\u00f9\u0020\u006a\u00a8\u0050\u0019.";
-        String object = "\u0080\u0002}(X\u0001\u0000\u0000\u0000wctorch._utils\n_rebuild_tensor_v2\n("
-                + "(X\u0007\u0000\u0000\u0000storagectorch\nFloatStorage\nX\u0001\u0000\u0000\u00000"
-                + "X\u0003\u0000\u0000\u0000cpuK\u0001NtQK\u0000K\u0001\u0085K\u0001\u0085\u0089}tRu.";
+        String object = stateDict("w", tensor1d(floatStorage(1, true), "K\u0000", 1));
         String keys = "\u0080\u0002" + doublingLists(60) + "](h\u003ce.";
         Path legacy = dir.resolve("legacy.pth");
         Files.write(legacy, (magic + "\u0080\u0002M\u00e9\u0003." + "\u0080\u0002}." + object + keys)
                 .getBytes(StandardCharsets.ISO_8859_1));
         assertRefused(legacy, "the storage key list holds a list, not a string");
+    }
+
+    /** Protocol 2 pickle of a dict {key: tensor, ...}; each tensor is the opcodes that push it. */
+    private static String stateDict(String... keysAndTensors) {
+        StringBuilder ops = new StringBuilder("\u0080\u0002}(");
+        for (int i = 0; i < keysAndTensors.length; i += 2) {
+            ops.append(text(keysAndTensors[i])).append(keysAndTensors[i + 1]);
+        }
+        return ops.append("u.").toString();
+    }
+
+    /** _rebuild_tensor_v2(storage, offset, (size,), (1,), False, {}); offset is the opcodes that push it. */
+    private static String tensor1d(String storage, String offset, int size) {
+        return "ctorch._utils\n_rebuild_tensor_v2\n(" + storage + offset + "K" + (char) size + "\u0085K\u0001\u0085\u0089}tR";
+    }
+
+    /** The persistent id ('storage', FloatStorage, '0', 'cpu', elements), with the legacy format's None after it. */
+    private static String floatStorage(int elements, boolean legacy) {
+        return "(" + text("storage") + "ctorch\nFloatStorage\n" + text("0") + text("cpu") + "K" + (char) elements
+                + (legacy ? "N" : "") + "tQ";
+    }
+
+    /** BINUNICODE: 'X', a 4-byte little-endian length, the (ASCII) text. */
+    private static String text(String s) {
+        return "X" + (char) s.length() + "\u0000\u0000\u0000" + s;
     }
 
     /** Pickle opcodes that leave the stack empty and memo k holding [memo k-1, memo k-1], for k up to levels. */

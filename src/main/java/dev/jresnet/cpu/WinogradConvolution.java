@@ -48,8 +48,10 @@ final class WinogradConvolution {
     }
 
     /**
-     * Where it is also faster, as measured on resnet18 (2-core AVX2, docs/BENCHMARKS.md): its transforms are scalar,
-     * so it only wins where they are small next to the products, with 256+ input channels and 128+ tiles to share.
+     * Where it is also faster, as measured on resnet18 (2-core AVX2, docs/BENCHMARKS.md): its transforms cost memory
+     * traffic the direct form does not have, so it only wins where they are small next to the products, with 256+
+     * input channels and 128+ tiles to share. Re-measured with the 512-bit 8x32 GEMM (2-core AVX-512 Xeon): without
+     * it, resnet18 ran 1% slower at batch 8 and 4% at batch 32, and that before the transforms were vectorized.
      */
     static boolean pays(PlanOp.ConvOp op, int batch) {
         Shape out = op.outShape();

@@ -47,7 +47,8 @@ final class FastKernels extends PlainKernels implements AutoCloseable {
             return;
         }
         if (WinogradConvolution.pays(op, batch)) {
-            winograd.computeIfAbsent(op, o -> new WinogradConvolution(o, microKernel.rows())).run(in, residual, out, batch, pool, microKernel, scratch);
+            winograd.computeIfAbsent(op, o -> new WinogradConvolution(o, microKernel.rows()))
+                    .run(in, residual, out, batch, pool, microKernel, scratch);
             return;
         }
         GemmConvolution gemm = convolutions.computeIfAbsent(op, o -> new GemmConvolution(o, microKernel.rows()));

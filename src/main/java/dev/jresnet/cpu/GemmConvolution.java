@@ -21,8 +21,8 @@ import java.util.Arrays;
  * <p>Blocking: a task owns a block of columns (as many as keep its accumulators, rows x columns, at 128 KiB) and all
  * of a group's output rows, or a share of them when there would be too few tasks for the threads. Per
  * {@link #KC}-deep chunk of the reduction it gathers each tile of B into a panel (16 or 32 KiB) and runs
- * the micro-kernel over it for every row panel of A (4 or 8 rows, the micro-kernel's). The first chunk starts from the bias; after the last, the
- * block (still in L2) gets the residual and ReLU on its way to the output.
+ * the micro-kernel over it for every row panel of A (4 or 8 rows, the micro-kernel's). The first chunk starts from
+ * the bias; after the last, the block (still in L2) gets the residual and ReLU on its way to the output.
  */
 final class GemmConvolution {
     /** Reduction depth per pass: the B rows of one tile, KC x 16 floats, are 16 KiB (32 KiB for 32 columns). */

@@ -150,8 +150,8 @@ final class WinogradConvolution {
         int t = kernel.cols();
         int width = (count + t - 1) / t * t; // the block's tiles, padded to whole panels
         int panels = width / t;
-        // The 16 matrices V_xi (and M_xi) lie a few cache lines more than a power of two apart: at exactly 2^k
-        // floats, the 16 streams the transforms write (and read) fell into the same L1 sets.
+        // The 16 matrices V_xi (and M_xi) lie one cache line further apart than their size: packed back to back
+        // (often a multiple of 4 KiB), the 16 streams the transforms write (and read) fell into the same L1 sets.
         int vStride = panels * inC * t + SKEW;
         float[] v = scratch.transformedInput(16 * vStride);
         transformInputs(in, first, count, width, t, v, vStride, scratch);

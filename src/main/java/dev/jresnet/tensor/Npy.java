@@ -192,8 +192,9 @@ public final class Npy {
     }
 
     /**
-     * The shape's element count, refused past what one Java array holds before anything multiplies it further: a
-     * product that wraps around 2^64 (four dimensions of 65536) would otherwise pass as 0 (found in review).
+     * The shape's element count, refused as soon as a partial product passes what one Java array holds, so that
+     * nothing can overflow: for four dimensions of 65536, Tensor.elementCount's exact product threw
+     * ArithmeticException instead of this format error (found in review). A zero dimension makes any shape empty.
      */
     private static long elementCount(int[] shape, Path file) throws NpyFormatException {
         if (Arrays.stream(shape).anyMatch(d -> d == 0)) {

@@ -84,7 +84,7 @@ class NpyTest {
                 "Fortran-order");
         assertRejected(new String(bytes, StandardCharsets.ISO_8859_1).replace("(4,)", "(-4,)").getBytes(StandardCharsets.ISO_8859_1),
                 "is not a dimension");
-        // 65536^4 = 2^64 wraps to 0 in a long: refused, not read as an empty array.
+        // 65536^4 = 2^64 overflows a long: refused with the format error, not an ArithmeticException.
         String huge = "(65536, 65536, 65536, 65536)";
         assertRejected(new String(bytes, StandardCharsets.ISO_8859_1).replace("(4,), }" + " ".repeat(huge.length() - 4), huge + ", }")
                         .getBytes(StandardCharsets.ISO_8859_1), "holds more elements than a Java array can");

@@ -2,7 +2,7 @@
 # Builds, on this (GPU-less) machine, what the GPU check carries to a lent GPU machine: bundle/ (git-ignored) with
 # a jlink'd Java runtime, the jar, the test classes and the JUnit console launcher. The runtime comes from the JDK
 # on PATH (JRESNET_BUNDLE_JDK to choose another), stripped to fit the device tool's 64 MiB; Debian's JDK 17 needs
-# glibc 2.34+ on the device, like the cuBLAS compatibility library.
+# glibc 2.34+ on the device.
 # Usage: scripts/gpu-bundle.sh        then see docs/GPU-CHECKS.md for the device command.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"

@@ -2,76 +2,127 @@
  * libcublas.so.12 for machines that only have CUDA 13's libcublas.so.13.
  *
  * JCublas2 12.6's JNI library binds versioned symbols (cublasSgemm_v2@libcublas.so.12). This library has that soname
- * and version node and exports the functions jresnet calls, each forwarding to the same function of
- * libcublas.so.13, opened on first use. No CUDA headers: handles and streams are opaque pointers, enums are ints,
- * exactly as the cuBLAS C ABI passes them. Functions not listed here stay unbound (JCublas binds lazily), so
- * calling any other JCublas2 function fails; export it here before jresnet uses it.
+ * and version node and defines every function that JNI library binds, listed in jcublas2_symbols.h (generated from
+ * it by scripts/build-cublas-compat.sh --symbols), so JCublas2 loads however the dynamic linker binds, LD_BIND_NOW=1
+ * included, and no JCublas2 call can end the process with "symbol lookup error".
  *
- * Build: scripts/build-cublas-compat.sh (gcc, with the version script beside this file). Built on glibc 2.36, it
- * needs glibc 2.34 or newer (dlopen moved into libc.so.6 there), as every CUDA 13 distribution has.
+ * Each function is a trampoline: one indirect jump through its slot. A tail jump leaves every argument register, the
+ * vector-register count of variadic calls and the caller's stack as the caller set them, so on x86-64 forwarding
+ * needs neither the function's signature nor a CUDA header. When this library is loaded, a constructor opens
+ * libcublas.so.13 ($JRESNET_CUBLAS13 when set) and points each slot at the function of the same name there. A slot
+ * whose function libcublas.so.13 lacks, or every slot when it cannot be opened, keeps pointing at a stub that prints
+ * one line on stderr naming the function at its first call and returns, by the function's return type:
+ *   cublasStatus_t (all but three): CUBLAS_STATUS_NOT_SUPPORTED when libcublas.so.13 lacks the function,
+ *                                   CUBLAS_STATUS_NOT_INITIALIZED when libcublas.so.13 could not be opened;
+ *   const char * (cublasGetStatusName, cublasGetStatusString): a static text saying the function is unavailable;
+ *   size_t (cublasGetCudartVersion): 0, as no CUDA runtime version is known.
+ * The stubs declare no parameters: under the x86-64 calling convention a callee may ignore the arguments it is
+ * passed, and the caller removes any it pushed.
+ *
+ * glibc: needs no glibc symbol version newer than GLIBC_2.2.5, so although built on glibc 2.36 it loads on every
+ * x86-64 distribution CUDA 12 or 13 supports (RHEL 8 has glibc 2.28, Ubuntu 20.04 has 2.31). Build:
+ * scripts/build-cublas-compat.sh (gcc, with the version script beside this file).
  */
 #define _GNU_SOURCE
 #include <dlfcn.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 
-/* cuBLAS status values this file returns itself. */
-#define CUBLAS_STATUS_NOT_INITIALIZED 1
+/* glibc 2.34 moved these into libc.so.6 as version GLIBC_2.34 and kept GLIBC_2.2.5, the version every glibc has
+ * (in libdl.so.2 before 2.34, which the build script links for that reason). */
+__asm__(".symver dlopen, dlopen@GLIBC_2.2.5");
+__asm__(".symver dlsym, dlsym@GLIBC_2.2.5");
+__asm__(".symver dlerror, dlerror@GLIBC_2.2.5");
 
+/* cuBLAS status values the stubs return. */
+#define CUBLAS_STATUS_NOT_INITIALIZED 1
+#define CUBLAS_STATUS_NOT_SUPPORTED 15
+
+/* libcublas.so.13, or NULL when it could not be opened; set by open_cublas13 before any caller can get here. */
 static void *cublas13;
 
-/* The real function, or NULL with a message on stderr when libcublas.so.13 or the symbol is missing. */
-static void *real(const char *name) {
+/* The first time only (per function, *reported), says on stderr why NAME does not reach libcublas.so.13. */
+static void report(const char *name, char *reported, const char *answer) {
+    if (__atomic_exchange_n(reported, 1, __ATOMIC_RELAXED))
+        return;
+    if (cublas13 == NULL)
+        fprintf(stderr, "jresnet cublas-compat: %s %s: libcublas.so.13 could not be opened\n", name, answer);
+    else
+        fprintf(stderr, "jresnet cublas-compat: libcublas.so.13 has no %s; it %s\n", name, answer);
+}
+
+static int missing_status(const char *name, char *reported) {
     if (cublas13 == NULL) {
-        const char *path = getenv("JRESNET_CUBLAS13");
-        cublas13 = dlopen(path != NULL ? path : "libcublas.so.13", RTLD_NOW | RTLD_GLOBAL);
-        if (cublas13 == NULL) {
-            fprintf(stderr, "jresnet cublas-compat: cannot open %s: %s\n", path != NULL ? path : "libcublas.so.13", dlerror());
-            return NULL;
-        }
+        report(name, reported, "returns CUBLAS_STATUS_NOT_INITIALIZED");
+        return CUBLAS_STATUS_NOT_INITIALIZED;
     }
-    void *f = dlsym(cublas13, name);
-    if (f == NULL) {
-        fprintf(stderr, "jresnet cublas-compat: libcublas.so.13 has no %s\n", name);
-    }
-    return f;
+    report(name, reported, "returns CUBLAS_STATUS_NOT_SUPPORTED");
+    return CUBLAS_STATUS_NOT_SUPPORTED;
 }
 
-/* Defines NAME(PARAMS) forwarding ARGS to the real NAME; int status result. */
-#define FORWARD(NAME, PARAMS, ARGS)                                   \
-    int NAME PARAMS {                                                 \
-        static int (*f) PARAMS;                                       \
-        if (f == NULL && (f = (int (*) PARAMS) real(#NAME)) == NULL)  \
-            return CUBLAS_STATUS_NOT_INITIALIZED;                     \
-        return f ARGS;                                                \
+/* NAME's exported trampoline and its slot, which starts at NAME's stub. */
+#define TRAMPOLINE(NAME)                                  \
+    static void *slot_##NAME = (void *) missing_##NAME;   \
+    __asm__(".pushsection .text\n"                        \
+            ".globl " #NAME "\n"                          \
+            ".type " #NAME ", @function\n"                \
+            ".p2align 4\n" #NAME ":\n"                    \
+            "\tjmp *slot_" #NAME "(%rip)\n"               \
+            ".size " #NAME ", . - " #NAME "\n"            \
+            ".popsection\n");
+
+#define RETURNS_STATUS(NAME)                          \
+    static int missing_##NAME(void) {                 \
+        static char reported;                         \
+        return missing_status(#NAME, &reported);      \
+    }                                                 \
+    TRAMPOLINE(NAME)
+
+#define RETURNS_STRING(NAME)                                                                                  \
+    static const char *missing_##NAME(void) {                                                                 \
+        static char reported;                                                                                 \
+        report(#NAME, &reported, "returns a text saying so");                                                 \
+        return #NAME " is unavailable (jresnet cublas-compat: libcublas.so.13 lacks it or could not be opened)"; \
+    }                                                                                                         \
+    TRAMPOLINE(NAME)
+
+#define RETURNS_SIZE(NAME)                        \
+    static size_t missing_##NAME(void) {          \
+        static char reported;                     \
+        report(#NAME, &reported, "returns 0");    \
+        return 0;                                 \
+    }                                             \
+    TRAMPOLINE(NAME)
+
+#include "jcublas2_symbols.h"
+
+#undef RETURNS_STATUS
+#undef RETURNS_STRING
+#undef RETURNS_SIZE
+#define RETURNS_STATUS(NAME) {#NAME, &slot_##NAME},
+#define RETURNS_STRING(NAME) {#NAME, &slot_##NAME},
+#define RETURNS_SIZE(NAME) {#NAME, &slot_##NAME},
+
+static const struct forward {
+    const char *name;
+    void **slot;
+} forwards[] = {
+#include "jcublas2_symbols.h"
+};
+
+__attribute__((constructor)) static void open_cublas13(void) {
+    const char *path = getenv("JRESNET_CUBLAS13");
+    if (path == NULL)
+        path = "libcublas.so.13";
+    cublas13 = dlopen(path, RTLD_NOW | RTLD_GLOBAL);
+    if (cublas13 == NULL) {
+        fprintf(stderr, "jresnet cublas-compat: cannot open %s: %s\n", path, dlerror());
+        return;
     }
-
-FORWARD(cublasCreate_v2, (void **handle), (handle))
-FORWARD(cublasDestroy_v2, (void *handle), (handle))
-FORWARD(cublasSetStream_v2, (void *handle, void *stream), (handle, stream))
-FORWARD(cublasGetVersion_v2, (void *handle, int *version), (handle, version))
-FORWARD(cublasSetMathMode, (void *handle, int mode), (handle, mode))
-FORWARD(cublasSetPointerMode_v2, (void *handle, int mode), (handle, mode))
-FORWARD(cublasSgemm_v2,
-        (void *handle, int transa, int transb, int m, int n, int k, const float *alpha, const float *a, int lda,
-         const float *b, int ldb, const float *beta, float *c, int ldc),
-        (handle, transa, transb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc))
-FORWARD(cublasGemmEx,
-        (void *handle, int transa, int transb, int m, int n, int k, const void *alpha, const void *a, int atype,
-         int lda, const void *b, int btype, int ldb, const void *beta, void *c, int ctype, int ldc, int compute,
-         int algo),
-        (handle, transa, transb, m, n, k, alpha, a, atype, lda, b, btype, ldb, beta, c, ctype, ldc, compute, algo))
-
-const char *cublasGetStatusString(int status) {
-    static const char *(*f)(int);
-    if (f == NULL && (f = (const char *(*)(int)) real("cublasGetStatusString")) == NULL)
-        return "cuBLAS status (libcublas.so.13 unavailable)";
-    return f(status);
-}
-
-const char *cublasGetStatusName(int status) {
-    static const char *(*f)(int);
-    if (f == NULL && (f = (const char *(*)(int)) real("cublasGetStatusName")) == NULL)
-        return "CUBLAS_STATUS_UNKNOWN";
-    return f(status);
+    for (size_t i = 0; i < sizeof forwards / sizeof forwards[0]; i++) {
+        void *function = dlsym(cublas13, forwards[i].name);
+        if (function != NULL)
+            *forwards[i].slot = function;
+    }
 }

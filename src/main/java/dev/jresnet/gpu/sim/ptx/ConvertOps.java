@@ -106,7 +106,8 @@ final class ConvertOps {
         long max = signed ? Long.MAX_VALUE >>> (64 - bits) : -1L >>> (64 - bits);
         long min = signed ? Long.MIN_VALUE >> (64 - bits) : 0;
         if (huge) {
-            return max;
+            // Only a .u64 destination holds it.
+            return !signed && bits == 64 ? v : max;
         }
         if (v < min) {
             return min;

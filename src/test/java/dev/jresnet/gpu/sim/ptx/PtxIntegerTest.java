@@ -138,6 +138,9 @@ class PtxIntegerTest {
         check32(Integer.MAX_VALUE, "cvt.sat.s32.u32 %r10, %r7;"); // 2^32 - 1
         check64(-1, "cvt.s64.s32 %rd10, %r7;");
         check64(0xffffffffL, "cvt.u64.u32 %rd10, %r7;");
+        check64(Long.MIN_VALUE, "cvt.sat.u64.u64 %rd10, %rd4;"); // 2^63 fits a .u64
+        check64(Long.MAX_VALUE, "cvt.sat.s64.u64 %rd10, %rd4;"); // but not a .s64
+        check64(0, "cvt.sat.u64.s64 %rd10, %rd4;"); // -2^63 is below every unsigned value
         check32(-8, "cvt.u16.u32 %rs1, %r2;\ncvt.s32.s16 %r10, %rs1;"); // 0xfff8 as a signed 16-bit value
         run();
     }

@@ -14,8 +14,8 @@ import java.util.Map;
 
 /**
  * Our kernels: the PTX built from cuda-kernels/ (native/ptx in the jar), loaded with cuModuleLoadData into the
- * current (primary) context. PTX from nvcc 13 needs a driver for CUDA 13 (>= 580); an older driver gets a message
- * saying so instead of a bare status.
+ * current (primary) context. The PTX targets sm_75 at PTX ISA 8.0 or earlier, which every driver for CUDA 12.0 or
+ * later (>= 525) loads; an older driver gets a message saying so instead of a bare status.
  */
 final class KernelModule implements AutoCloseable {
     static final String[] PTX_FILES = {"residual_add", "relu", "pad2d", "pool2d", "channel_pad", "normalize_u8"};
@@ -31,8 +31,9 @@ final class KernelModule implements AutoCloseable {
                 int status = JCudaDriver.cuModuleLoadData(module, ptx);
                 if (status == CUresult.CUDA_ERROR_UNSUPPORTED_PTX_VERSION || status == CUresult.CUDA_ERROR_INVALID_PTX) {
                     throw new GpuUnavailableException("cannot load jresnet's kernels (" + name + ".ptx): "
-                            + CUresult.stringFor(status) + ". They are built by nvcc 13 and need an NVIDIA driver for CUDA "
-                            + "13.0 or newer (version 580+); this driver supports CUDA " + GpuInfo.cudaVersion(driverCudaVersion)
+                            + CUresult.stringFor(status) + ". They are PTX for sm_75 (Turing) and later GPUs and need an "
+                            + "NVIDIA driver for CUDA 12.0 or newer (version 525+); this driver supports CUDA "
+                            + GpuInfo.cudaVersion(driverCudaVersion)
                             + ". Update the driver, or rebuild the PTX with your own nvcc: scripts/build-ptx.sh");
                 }
                 Cuda.driver(status, "cuModuleLoadData", () -> name + ".ptx");

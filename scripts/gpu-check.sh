@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # The one-command GPU check, run on a GPU machine from the repository root with bundle/ beside it (made by
 # scripts/gpu-bundle.sh; docs/GPU-CHECKS.md has the device command). Finds the NVIDIA libraries of the machine's
-# PyTorch wheels, runs `doctor`, the GPU tests (parity of both schedules with the CPU path, leaks, memory limits),
+# PyTorch wheels, runs `doctor`, the GPU tests on the real GPU (the same tests CI runs on the simulated GPU: parity
+# of both schedules with the CPU path, CUDA graphs, leaks, memory limits, fault handling is simulator-only),
 # the parity check against that machine's torchvision, and writes a report under $OUT (default ./gpu-check-out).
-# Exits non-zero when any part failed. On a machine without a GPU it still runs the GPU-free tests from the bundle.
+# Exits non-zero when any part failed. On a machine without an NVIDIA driver the GPU tests run on the simulated GPU.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 source scripts/gpu-env.sh gpu-check-out
@@ -21,8 +22,11 @@ gpu=$?
 # A machine with an NVIDIA driver but no usable GPU path is a failure; a machine without one is just GPU-less.
 if [ "$gpu" -ne 0 ] && command -v nvidia-smi >/dev/null; then status=1; fi
 
-# The GPU tests, and the GPU-free tests of the GPU package, from the bundle.
-"$java" -Xmx16g -Djresnet.test.classpath=bundle/test-classes:bundle/jresnet.jar:bundle/junit-console.jar \
+# The GPU tests, and the GPU-free tests of the GPU package, from the bundle. JRESNET_GPU=real runs the GPU tests on
+# this machine's GPU (in CI they run on the simulated one); their names end with the device that ran them.
+if command -v nvidia-smi >/dev/null; then gpu_tests=real; else gpu_tests=simulated; fi
+echo "GPU tests on: $gpu_tests GPU" >> "$out/machine.txt"
+JRESNET_GPU=$gpu_tests "$java" -Xmx16g -Djresnet.test.classpath=bundle/test-classes:bundle/jresnet.jar:bundle/junit-console.jar \
   -jar bundle/junit-console.jar execute --disable-banner --details=tree \
   --class-path bundle/test-classes:bundle/jresnet.jar --select-package dev.jresnet.gpu \
   --exclude-tag jazzer --reports-dir "$out/junit" > "$out/gpu-tests.txt" 2>&1 || status=1

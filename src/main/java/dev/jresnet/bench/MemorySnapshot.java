@@ -22,7 +22,7 @@ public record MemorySnapshot(long heapBytes, long directBytes, long residentByte
             direct += pool.getMemoryUsed();
         }
         return new MemorySnapshot(heap, direct, status("VmRSS:"), status("VmLck:") + status("VmPin:"),
-                gpu ? Gpu.deviceMemory()[0] : -1);
+                gpu ? Gpu.deviceMemory(0)[0] : -1);
     }
 
     /** A /proc/self/status field in bytes (0 where there is no such file). */

@@ -19,6 +19,10 @@ final class DeviceOptions {
     @Option(names = "--device", defaultValue = "cpu", description = "cpu (default) or gpu.")
     Device device;
 
+    @Option(names = "--gpu", defaultValue = "0", paramLabel = "N", description = "GPU: which one, numbered as CUDA numbers "
+            + "them (default 0; CUDA_VISIBLE_DEVICES renumbers them).")
+    int gpu;
+
     @Option(names = "--schedule", defaultValue = "fused", description = "GPU schedule: fused (default) or reference.")
     Schedule schedule;
 
@@ -43,7 +47,8 @@ final class DeviceOptions {
         }
         if (device == Device.GPU) {
             return GpuResNet.create(config, weights, source, GpuOptions.defaults().withSchedule(schedule)
-                    .withMaxBatch(Math.max(1, Math.min(maxBatch, batch))).withInputSize(height, width).withCudaGraphs(cudaGraphs));
+                    .withMaxBatch(Math.max(1, Math.min(maxBatch, batch))).withInputSize(height, width).withCudaGraphs(cudaGraphs)
+                    .withDevice(gpu));
         }
         return CpuResNet.create(config, weights, source, PlannerOptions.FUSED.withPrecision(precision), CpuOptions.fast());
     }

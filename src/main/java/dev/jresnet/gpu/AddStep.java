@@ -12,15 +12,16 @@ final class AddStep implements GpuStep {
         this.ctx = ctx;
         this.op = op;
         this.buffers = buffers;
+        ctx.kernels.load(Kernels.RESIDUAL_ADD);
     }
 
     @Override
-    public long prepare(int n, long workspaceLimit) {
+    public long prepare(int n, Workspace workspace) {
         return 0;
     }
 
     @Override
-    public void run(int n, DeviceBuffer workspace) {
+    public void run(int n, Workspace workspace) {
         ctx.kernels.residualAdd(buffers[op.left()].pointer(), buffers[op.right()].pointer(), buffers[op.output()].pointer(),
                 n * op.shape().elements(), op.relu());
     }

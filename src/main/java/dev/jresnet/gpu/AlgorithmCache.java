@@ -18,7 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Measured convolution algorithms, kept in memory and, when a file is given, on disk, so that a second start on
- * the same machine skips cudnnFindConvolutionForwardAlgorithm. Entries are keyed by GPU, compute capability,
+ * the same machine skips cudnnFindConvolutionForwardAlgorithmEx. Entries are keyed by GPU, compute capability,
  * driver, CUDA runtime and cuDNN versions, precision and shape: a driver or cuDNN upgrade measures afresh. A
  * missing, unreadable or corrupt file is an empty cache (with one warning), never an error: the cache only saves
  * time. Saving merges with what other processes wrote meanwhile and replaces the file atomically.

@@ -14,15 +14,16 @@ final class AvgPoolStep implements GpuStep {
         this.ctx = ctx;
         this.op = op;
         this.buffers = buffers;
+        ctx.kernels.load(Kernels.AVG_POOL);
     }
 
     @Override
-    public long prepare(int n, long workspaceLimit) {
+    public long prepare(int n, Workspace workspace) {
         return 0;
     }
 
     @Override
-    public void run(int n, DeviceBuffer workspace) {
+    public void run(int n, Workspace workspace) {
         Shape i = op.inShape();
         Shape o = op.outShape();
         AvgPoolSpec p = op.spec();

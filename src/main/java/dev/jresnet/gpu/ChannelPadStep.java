@@ -13,15 +13,16 @@ final class ChannelPadStep implements GpuStep {
         this.ctx = ctx;
         this.op = op;
         this.buffers = buffers;
+        ctx.kernels.load(Kernels.CHANNEL_PAD);
     }
 
     @Override
-    public long prepare(int n, long workspaceLimit) {
+    public long prepare(int n, Workspace workspace) {
         return 0;
     }
 
     @Override
-    public void run(int n, DeviceBuffer workspace) {
+    public void run(int n, Workspace workspace) {
         Shape i = op.inShape();
         Shape o = op.outShape();
         ctx.kernels.channelPad(buffers[op.input()].pointer(), buffers[op.output()].pointer(), n, i.channels(), i.height(),

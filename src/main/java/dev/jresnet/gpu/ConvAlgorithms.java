@@ -1,13 +1,12 @@
 package dev.jresnet.gpu;
 
-import jcuda.jcudnn.JCudnn;
+import jcuda.Pointer;
 import jcuda.jcudnn.cudnnConvolutionDescriptor;
 import jcuda.jcudnn.cudnnConvolutionFwdAlgo;
 import jcuda.jcudnn.cudnnConvolutionFwdAlgoPerf;
 import jcuda.jcudnn.cudnnFilterDescriptor;
 import jcuda.jcudnn.cudnnHandle;
 import jcuda.jcudnn.cudnnMathType;
-import jcuda.jcudnn.cudnnStatus;
 import jcuda.jcudnn.cudnnTensorDescriptor;
 
 import java.util.ArrayList;
@@ -15,9 +14,11 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * Chooses convolution algorithms by measuring them (cudnnFindConvolutionForwardAlgorithm; the heuristic
- * cudnnGetConvolutionForwardAlgorithm_v7 is absent from JCudnn 12.6's natives), once per shape per process. The
- * choice: among FMA-math algorithms that fit the workspace limit, the smallest workspace within 10% of the fastest.
+ * Chooses convolution algorithms by measuring them with cudnnFindConvolutionForwardAlgorithmEx on the network's own
+ * buffers and workspace (the variant without Ex allocates copies of every operand and a workspace per algorithm, which
+ * fails or silently skips algorithms near the memory limit; the heuristic cudnnGetConvolutionForwardAlgorithm_v7 is
+ * absent from JCudnn 12.6's natives), once per shape per process and, with a file, per machine. The choice: among
+ * FMA-math algorithms that fit the workspace, the smallest workspace within 10% of the fastest.
  */
 final class ConvAlgorithms {
     /** One measured algorithm. */
@@ -28,18 +29,27 @@ final class ConvAlgorithms {
         }
     }
 
+    /**
+     * One convolution as the search runs it: descriptors and the device memory of its operands. The search writes y
+     * (and the workspace): call it only when neither holds anything yet.
+     */
+    record Problem(cudnnTensorDescriptor xDesc, Pointer x, cudnnFilterDescriptor wDesc, Pointer w,
+                   cudnnConvolutionDescriptor conv, cudnnTensorDescriptor yDesc, Pointer y) {
+    }
+
     private ConvAlgorithms() {
     }
 
     /**
-     * @param shapeKey   identifies the (device, versions, precision, x, w, conv, y) combination in the cache
+     * @param shapeKey            identifies the (device, versions, precision, x, w, conv, y) combination in the cache
+     * @param workspace           the search may use all of it; algorithms needing more are not candidates
      * @param implicitPrecompOnly cuDNN's fused call with an identity activation accepts only IMPLICIT_PRECOMP_GEMM
      */
-    static Measured choose(cudnnHandle handle, cudnnTensorDescriptor x, cudnnFilterDescriptor w, cudnnConvolutionDescriptor conv,
-                           cudnnTensorDescriptor y, String shapeKey, AlgorithmCache cache, long workspaceLimit,
-                           boolean implicitPrecompOnly) {
+    static Measured choose(CudaApi cuda, cudnnHandle handle, Problem problem, String shapeKey, AlgorithmCache cache,
+                           Workspace workspace, boolean implicitPrecompOnly) {
+        long workspaceLimit = workspace.bytes();
         List<Measured> candidates = cache.get(shapeKey).orElseGet(() -> {
-            List<Measured> measured = measure(handle, x, w, conv, y, shapeKey);
+            List<Measured> measured = measure(cuda, handle, problem, workspace, shapeKey);
             cache.put(shapeKey, measured);
             return measured;
         });
@@ -51,7 +61,7 @@ final class ConvAlgorithms {
             }
         }
         if (usable.isEmpty()) {
-            throw new CudaException("cudnnFindConvolutionForwardAlgorithm", cudnnStatus.CUDNN_STATUS_NOT_SUPPORTED,
+            throw new CudaException("cudnnFindConvolutionForwardAlgorithmEx", CudnnStatus.NOT_SUPPORTED,
                     "no usable algorithm", shapeKey + ", workspace limit " + workspaceLimit + " B"
                     + (implicitPrecompOnly ? ", IMPLICIT_PRECOMP_GEMM only" : "") + "; measured: " + candidates);
         }
@@ -60,20 +70,20 @@ final class ConvAlgorithms {
                 .min(Comparator.comparingLong(Measured::workspaceBytes)).orElseThrow();
     }
 
-    private static List<Measured> measure(cudnnHandle handle, cudnnTensorDescriptor x, cudnnFilterDescriptor w,
-                                          cudnnConvolutionDescriptor conv, cudnnTensorDescriptor y, String shapeKey) {
+    private static List<Measured> measure(CudaApi cuda, cudnnHandle handle, Problem p, Workspace workspace, String shapeKey) {
         int requested = cudnnConvolutionFwdAlgo.CUDNN_CONVOLUTION_FWD_ALGO_COUNT;
         cudnnConvolutionFwdAlgoPerf[] perf = new cudnnConvolutionFwdAlgoPerf[requested];
         for (int i = 0; i < requested; i++) {
             perf[i] = new cudnnConvolutionFwdAlgoPerf();
         }
         int[] returned = {0};
-        Cuda.cudnn(JCudnn.cudnnFindConvolutionForwardAlgorithm(handle, x, w, conv, y, requested, returned, perf),
-                "cudnnFindConvolutionForwardAlgorithm", () -> shapeKey);
+        Cuda.cudnn(cuda.cudnnFindConvolutionForwardAlgorithmEx(handle, p.xDesc(), p.x(), p.wDesc(), p.w(), p.conv(), p.yDesc(),
+                p.y(), requested, returned, perf, workspace.pointer(), workspace.bytes()),
+                "cudnnFindConvolutionForwardAlgorithmEx", () -> shapeKey + ", workspace " + workspace.bytes() + " B");
         List<Measured> ok = new ArrayList<>();
         for (int i = 0; i < returned[0]; i++) {
             // fp32 stays fp32: algorithms that would use tensor cores (TF32) are not candidates.
-            if (perf[i].status == cudnnStatus.CUDNN_STATUS_SUCCESS && perf[i].mathType != cudnnMathType.CUDNN_TENSOR_OP_MATH
+            if (perf[i].status == CudnnStatus.SUCCESS && perf[i].mathType != cudnnMathType.CUDNN_TENSOR_OP_MATH
                     && perf[i].mathType != cudnnMathType.CUDNN_TENSOR_OP_MATH_ALLOW_CONVERSION) {
                 ok.add(new Measured(perf[i].algo, perf[i].time, perf[i].memory));
             }

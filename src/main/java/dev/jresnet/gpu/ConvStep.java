@@ -5,7 +5,6 @@ import dev.jresnet.model.Shape;
 import dev.jresnet.plan.PlanOp;
 import dev.jresnet.plan.Precision;
 import jcuda.Pointer;
-import jcuda.jcudnn.JCudnn;
 import jcuda.jcudnn.cudnnActivationDescriptor;
 import jcuda.jcudnn.cudnnActivationMode;
 import jcuda.jcudnn.cudnnConvolutionDescriptor;
@@ -46,43 +45,52 @@ final class ConvStep implements GpuStep {
         this.fused = op.relu() || op.residual() != PlanOp.NO_BUFFER;
         this.z = op.residual() != PlanOp.NO_BUFFER ? buffers[op.residual()].pointer() : y;
         ConvSpec s = op.spec();
-        this.weight = DeviceBuffer.of(op.weight(), op.name() + ".weight", resources);
-        float[] b = op.bias() != null ? op.bias() : fused ? new float[s.outChannels()] : null;
-        this.bias = b == null ? null : DeviceBuffer.of(b, op.name() + ".bias", resources);
+        this.weight = DeviceBuffer.of(ctx, op.weight(), op.name() + ".weight", resources);
+        float[] b = op.bias() != null ? op.bias() : fused ? new float[biasLength(op)] : null;
+        this.bias = b == null ? null : DeviceBuffer.of(ctx, b, op.name() + ".bias", resources);
         this.filter = descriptors.filter(s);
         this.conv = descriptors.convolution(s);
         this.biasDescriptor = descriptors.tensor(1, s.outChannels(), 1, 1);
+        // The fused call refuses CUDNN_PROPAGATE_NAN: its ReLU maps NaN to 0 (the README says what that means).
         this.activation = fused ? descriptors.activation(op.relu() ? cudnnActivationMode.CUDNN_ACTIVATION_RELU
-                : cudnnActivationMode.CUDNN_ACTIVATION_IDENTITY) : null;
+                : cudnnActivationMode.CUDNN_ACTIVATION_IDENTITY, false) : null;
     }
 
     @Override
-    public long prepare(int n, long workspaceLimit) {
+    public long prepare(int n, Workspace workspace) {
         Shape i = op.inShape();
         Shape o = op.outShape();
-        String key = AlgorithmCache.key(ctx.info, Precision.FP32, "x" + n + "x" + i + "|" + op.spec() + "|y" + o);
-        ConvAlgorithms.Measured m = ConvAlgorithms.choose(ctx.cudnn, in(n), filter, conv, out(n), key, ctx.algorithms,
-                workspaceLimit, fused && !op.relu());
+        // The workspace is in the key: what a search rejects for want of workspace, a larger one may allow.
+        String key = AlgorithmCache.key(ctx.info, Precision.FP32, "x" + n + "x" + i + "|" + op.spec() + "|y" + o + "|workspace "
+                + workspace.bytes());
+        ConvAlgorithms.Measured m = ConvAlgorithms.choose(ctx.cuda, ctx.cudnn, new ConvAlgorithms.Problem(in(n), x, filter,
+                weight.pointer(), conv, out(n), y), key, ctx.algorithms, workspace, fused && !op.relu());
         algorithms.put(n, m);
         return m.workspaceBytes();
     }
 
+    /** The bias a convolution uploads: its own, or zeros where the fused call needs one and it has none. */
+    static int biasLength(PlanOp.ConvOp op) {
+        return op.bias() != null ? op.bias().length
+                : op.relu() || op.residual() != PlanOp.NO_BUFFER ? op.spec().outChannels() : 0;
+    }
+
     @Override
-    public void run(int n, DeviceBuffer workspace) {
+    public void run(int n, Workspace workspace) {
         ConvAlgorithms.Measured m = algorithms.get(n);
         cudnnTensorDescriptor xd = in(n);
         cudnnTensorDescriptor yd = out(n);
         if (fused) {
             Pointer alpha2 = op.residual() != PlanOp.NO_BUFFER ? GpuContext.ONE : GpuContext.ZERO;
-            Cuda.cudnn(JCudnn.cudnnConvolutionBiasActivationForward(ctx.cudnn, GpuContext.ONE, xd, x, filter, weight.pointer(),
+            Cuda.cudnn(ctx.cuda.cudnnConvolutionBiasActivationForward(ctx.cudnn, GpuContext.ONE, xd, x, filter, weight.pointer(),
                     conv, m.algo(), workspace.pointer(), m.workspaceBytes(), alpha2, yd, z, biasDescriptor, bias.pointer(),
                     activation, yd, y), "cudnnConvolutionBiasActivationForward", () -> context(n, m));
             return;
         }
-        Cuda.cudnn(JCudnn.cudnnConvolutionForward(ctx.cudnn, GpuContext.ONE, xd, x, filter, weight.pointer(), conv, m.algo(),
+        Cuda.cudnn(ctx.cuda.cudnnConvolutionForward(ctx.cudnn, GpuContext.ONE, xd, x, filter, weight.pointer(), conv, m.algo(),
                 workspace.pointer(), m.workspaceBytes(), GpuContext.ZERO, yd, y), "cudnnConvolutionForward", () -> context(n, m));
         if (bias != null) {
-            Cuda.cudnn(JCudnn.cudnnAddTensor(ctx.cudnn, GpuContext.ONE, biasDescriptor, bias.pointer(), GpuContext.ONE, yd, y),
+            Cuda.cudnn(ctx.cuda.cudnnAddTensor(ctx.cudnn, GpuContext.ONE, biasDescriptor, bias.pointer(), GpuContext.ONE, yd, y),
                     "cudnnAddTensor", () -> op.name() + " bias");
         }
     }

@@ -2,7 +2,6 @@ package dev.jresnet.gpu;
 
 import jcuda.driver.CUresult;
 import jcuda.jcublas.cublasStatus;
-import jcuda.jcudnn.cudnnStatus;
 import jcuda.runtime.cudaError;
 
 import java.util.function.Supplier;
@@ -33,9 +32,10 @@ final class Cuda {
         }
     }
 
+    /** A cuDNN status, named by cuDNN 9's table ({@link CudnnStatus}). */
     static void cudnn(int status, String call, Supplier<String> context) {
-        if (status != cudnnStatus.CUDNN_STATUS_SUCCESS) {
-            throw new CudaException(call, status, cudnnStatus.stringFor(status), context.get());
+        if (status != CudnnStatus.SUCCESS) {
+            throw new CudaException(call, status, CudnnStatus.name(status), context.get());
         }
     }
 

@@ -1,11 +1,14 @@
 package dev.jresnet.gpu;
 
 import jcuda.Pointer;
-import jcuda.runtime.JCuda;
 import jcuda.runtime.cudaError;
+import jcuda.runtime.cudaMemcpyKind;
+
+import java.util.Locale;
 
 /** Device memory from cudaMalloc, freed by {@link #close()} (owned by a {@link Resources}). */
 final class DeviceBuffer implements AutoCloseable {
+    private final CudaApi cuda;
     private final Pointer pointer = new Pointer();
     private final long bytes;
     private boolean freed;
@@ -14,22 +17,34 @@ final class DeviceBuffer implements AutoCloseable {
      * @param what what the memory is for, named in the error when it cannot be had
      * @throws DeviceMemoryException when the device has not enough free memory
      */
-    DeviceBuffer(long bytes, String what) {
+    DeviceBuffer(CudaApi cuda, long bytes, String what) {
+        this.cuda = cuda;
         this.bytes = bytes;
-        int status = JCuda.cudaMalloc(pointer, Math.max(bytes, 1));
+        int status = cuda.cudaMalloc(pointer, Math.max(bytes, 1));
         if (status == cudaError.cudaErrorMemoryAllocation) {
-            JCuda.cudaGetLastError(); // reset the last-error state, so a later check does not report this failure again
-            throw new DeviceMemoryException(bytes, what);
+            cuda.cudaGetLastError(); // reset the last-error state, so a later check does not report this failure again
+            throw new DeviceMemoryException(String.format(Locale.ROOT, "out of GPU memory: %.1f MiB for %s could not be "
+                    + "allocated%s", bytes / 1048576.0, what, freeMemory(cuda)));
         }
         Cuda.runtime(status, "cudaMalloc", () -> bytes + " bytes for " + what);
     }
 
     /** Uploads floats (synchronously: used for weights at construction). */
-    static DeviceBuffer of(float[] values, String what, Resources owner) {
-        DeviceBuffer b = owner.add(new DeviceBuffer(4L * values.length, what));
-        Cuda.runtime(JCuda.cudaMemcpy(b.pointer, Pointer.to(values), 4L * values.length,
-                jcuda.runtime.cudaMemcpyKind.cudaMemcpyHostToDevice), "cudaMemcpy", () -> "upload of " + what);
+    static DeviceBuffer of(GpuContext ctx, float[] values, String what, Resources owner) {
+        DeviceBuffer b = ctx.allocate(4L * values.length, what, owner);
+        Cuda.runtime(ctx.cuda.cudaMemcpy(b.pointer, Pointer.to(values), 4L * values.length,
+                cudaMemcpyKind.cudaMemcpyHostToDevice), "cudaMemcpy", () -> "upload of " + what);
         return b;
+    }
+
+    /** " (F MiB free of T MiB)" for the current device, or "" when even that cannot be asked. */
+    private static String freeMemory(CudaApi cuda) {
+        long[] free = {0};
+        long[] total = {0};
+        if (cuda.cudaMemGetInfo(free, total) == cudaError.cudaSuccess) {
+            return String.format(Locale.ROOT, " (%.1f MiB free of %.1f MiB)", free[0] / 1048576.0, total[0] / 1048576.0);
+        }
+        return "";
     }
 
     Pointer pointer() {
@@ -44,7 +59,7 @@ final class DeviceBuffer implements AutoCloseable {
     public void close() {
         if (!freed) {
             freed = true;
-            Cuda.runtime(JCuda.cudaFree(pointer), "cudaFree", () -> bytes + " bytes");
+            Cuda.runtime(cuda.cudaFree(pointer), "cudaFree", () -> bytes + " bytes");
         }
     }
 }

@@ -1,13 +1,17 @@
 package dev.jresnet.gpu;
 
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 
 /**
- * CUDA graphs of the forward pass, one per batch size. The first run of a size captures its steps and keeps the
- * instantiated graph; later runs of that size replay it with a single launch. Where capture fails (an operation
- * that cannot be captured, a driver without it), that size runs its steps directly from then on, with one warning,
- * and the reason is kept for {@link #describe()}: a graph is a speed-up, never a reason to fail.
+ * CUDA graphs of the forward pass, one per batch size. The first run of a size runs its steps directly: cuDNN and
+ * cuBLAS do one-time work on first use (loading kernels, allocating), which is illegal inside a capture and would
+ * spoil it. The second run captures the steps and keeps the instantiated graph; later runs of that size replay it
+ * with a single launch. Where capture fails (an operation that cannot be captured, a driver without it), that size
+ * runs its steps directly from then on, with one warning, and the reason is kept for {@link #describe()}: a graph is
+ * a speed-up, never a reason to fail.
  *
  * @param <G> an instantiated graph of the backend
  */
@@ -36,16 +40,21 @@ final class ForwardGraphs<G> implements AutoCloseable {
     private final Backend<G> backend;
     private final Map<Integer, G> graphs = new LinkedHashMap<>();
     private final Map<Integer, String> uncapturable = new LinkedHashMap<>();
+    private final Set<Integer> warmedUp = new HashSet<>();
     private boolean closed;
 
     ForwardGraphs(Backend<G> backend) {
         this.backend = backend;
     }
 
-    /** Runs the forward pass of a batch of {@code batch}: replayed, captured now, or run directly. */
+    /** Runs the forward pass of a batch of {@code batch}: run directly (first time), captured now, or replayed. */
     synchronized void run(int batch, Runnable steps) {
         if (closed) {
             throw new IllegalStateException("the forward graphs are closed");
+        }
+        if (warmedUp.add(batch)) {
+            steps.run();
+            return;
         }
         G graph = graphs.get(batch);
         if (graph == null && !uncapturable.containsKey(batch)) {

@@ -2,7 +2,6 @@ package dev.jresnet.gpu;
 
 import dev.jresnet.model.Shape;
 import dev.jresnet.plan.PlanOp;
-import jcuda.jcudnn.JCudnn;
 import jcuda.jcudnn.cudnnPoolingDescriptor;
 import jcuda.jcudnn.cudnnPoolingMode;
 
@@ -25,14 +24,14 @@ final class GlobalAvgPoolStep implements GpuStep {
     }
 
     @Override
-    public long prepare(int n, long workspaceLimit) {
+    public long prepare(int n, Workspace workspace) {
         return 0;
     }
 
     @Override
-    public void run(int n, DeviceBuffer workspace) {
+    public void run(int n, Workspace workspace) {
         Shape i = op.inShape();
-        Cuda.cudnn(JCudnn.cudnnPoolingForward(ctx.cudnn, pooling, GpuContext.ONE,
+        Cuda.cudnn(ctx.cuda.cudnnPoolingForward(ctx.cudnn, pooling, GpuContext.ONE,
                 descriptors.tensor(n, i.channels(), i.height(), i.width()), buffers[op.input()].pointer(), GpuContext.ZERO,
                 descriptors.tensor(n, i.channels(), 1, 1), buffers[op.output()].pointer()),
                 "cudnnPoolingForward", () -> op.name() + ": N=" + n + " " + i + " -> 1x1");

@@ -7,19 +7,17 @@ import dev.jresnet.plan.PlanOp;
 import dev.jresnet.plan.Precision;
 import dev.jresnet.tensor.Tensor;
 import jcuda.driver.CUstream;
-import jcuda.runtime.JCuda;
 import jcuda.runtime.cudaMemcpyKind;
 
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * Runs a plan on the GPU. Everything is sized once, for the largest batch: one device buffer per plan buffer, the
- * weights, one cuDNN workspace (the largest any chosen algorithm needs), and pinned host staging for input and
- * output; batches are copied in and out asynchronously on the network's one stream. Larger batches run in chunks.
- * Calls are serialized (one batch at a time per executor); any thread may call.
+ * weights, one cuDNN workspace (what the chosen algorithms need, at most {@link DeviceFootprint#WORKSPACE_LIMIT}),
+ * and pinned host staging for input and output; batches are copied in and out asynchronously on the network's one
+ * stream. Larger batches run in chunks. Calls are serialized (one batch at a time per executor); any thread may call.
  */
 final class GpuExecutor implements PlanExecutor {
     private final Plan plan;
@@ -31,42 +29,52 @@ final class GpuExecutor implements PlanExecutor {
     private final PinnedBuffer output;
     private final List<GpuStep> steps = new ArrayList<>();
     private final List<Integer> prepared = new ArrayList<>();
-    private final DeviceBuffer workspace;
+    private final Workspace workspace;
     private final ForwardGraphs<?> graphs;
     private PinnedBuffer rgbStaging;
     private DeviceBuffer rgbDevice;
     private boolean closed;
 
-    /** @throws DeviceMemoryException when maxBatch does not fit; nothing stays allocated then */
-    GpuExecutor(Plan plan, GpuInfo gpu, int maxBatch, AlgorithmCache algorithms, boolean cudaGraphs) {
+    /**
+     * @throws IllegalArgumentException when maxBatch makes a tensor larger than cuDNN takes
+     * @throws DeviceMemoryException    when maxBatch does not fit; nothing stays allocated then
+     */
+    GpuExecutor(CudaApi cuda, Plan plan, GpuInfo gpu, int maxBatch, AlgorithmCache algorithms, boolean cudaGraphs) {
         if (plan.options().precision() != Precision.FP32) {
             throw new IllegalArgumentException("the GPU path runs fp32 only so far; " + plan.options().precision().label()
                     + " (tensor cores) is not built yet");
         }
         this.plan = plan;
         this.maxBatch = maxBatch;
+        DeviceFootprint footprint = DeviceFootprint.of(plan);
         try {
-            checkFits(plan, gpu, maxBatch);
-            ctx = new GpuContext(gpu, resources, algorithms);
+            // Memory first: its refusal suggests a batch within both limits; then cuDNN's limit, which memory alone
+            // may not reveal on a large GPU.
+            Cuda.runtime(cuda.cudaSetDevice(gpu.device()), "cudaSetDevice", () -> "device " + gpu.device());
+            footprint.checkFits(plan.model(), maxBatch, gpu, freeMemory(cuda));
+            footprint.checkTensorLimit(plan.model(), plan.inputShape().toString(), maxBatch);
+            ctx = new GpuContext(cuda, gpu, resources, algorithms);
             int[] elements = plan.bufferElements();
             buffers = new DeviceBuffer[elements.length];
             for (int b = 0; b < elements.length; b++) {
-                buffers[b] = resources.add(new DeviceBuffer(4L * elements[b] * maxBatch,
-                        "activation buffer " + b + " of " + plan.model() + " (max batch " + maxBatch + ")"));
+                buffers[b] = ctx.allocate(4L * elements[b] * maxBatch,
+                        "activation buffer " + b + " of " + plan.model() + " (max batch " + maxBatch + ")", resources);
             }
-            input = resources.add(new PinnedBuffer(plan.inputShape().elements() * maxBatch, "input staging"));
-            output = resources.add(new PinnedBuffer(plan.outputShape().elements() * maxBatch, "output staging"));
-            Descriptors descriptors = new Descriptors(resources);
+            input = resources.add(new PinnedBuffer(cuda, plan.inputShape().elements() * maxBatch, "input staging"));
+            output = resources.add(new PinnedBuffer(cuda, plan.outputShape().elements() * maxBatch, "output staging"));
+            Descriptors descriptors = new Descriptors(ctx.cuda, resources);
             for (PlanOp op : plan.ops()) {
                 steps.add(GpuSteps.of(op, ctx, descriptors, resources, buffers));
             }
-            long needed = 0;
-            for (GpuStep s : steps) {
-                needed = Math.max(needed, s.prepare(maxBatch, Long.MAX_VALUE));
-            }
-            prepared.add(maxBatch);
-            workspace = resources.add(new DeviceBuffer(needed, "the cuDNN workspace"));
-            graphs = cudaGraphs ? resources.add(new ForwardGraphs<>(new StreamCapture(new CUstream(ctx.stream)))) : null;
+            // The search gets what memory is left, up to the limit, less the libraries' reserve; the workspace then
+            // shrinks to what the chosen algorithms need.
+            long room = freeMemory(cuda) - DeviceFootprint.LIBRARY_RESERVE;
+            workspace = resources.add(new Workspace(ctx, Math.max(0, Math.min(DeviceFootprint.WORKSPACE_LIMIT, room))));
+            workspace.resize(prepare(maxBatch));
+            graphs = cudaGraphs ? resources.add(new ForwardGraphs<>(new StreamCapture(cuda, new CUstream(ctx.stream)))) : null;
+            // Weights went up with synchronous copies, which may still be in flight on the legacy default stream;
+            // the network's stream does not wait for that stream, so wait here, once.
+            ctx.awaitLegacyStream("uploading the weights of " + plan.model());
             ctx.synchronize("setting up " + plan.model());
         } catch (RuntimeException e) {
             try {
@@ -78,28 +86,11 @@ final class GpuExecutor implements PlanExecutor {
         }
     }
 
-    /** Refuses before allocating when activations and weights alone exceed the free device memory. */
-    private static void checkFits(Plan plan, GpuInfo gpu, int maxBatch) {
-        Cuda.runtime(JCuda.cudaSetDevice(gpu.device()), "cudaSetDevice");
-        long activations = 4L * plan.activationElementsPerSample() * maxBatch;
-        long weights = 0;
-        for (PlanOp op : plan.ops()) {
-            if (op instanceof PlanOp.ConvOp c) {
-                weights += 4L * c.weight().length;
-            } else if (op instanceof PlanOp.LinearOp l) {
-                weights += 4L * l.weight().length;
-            }
-        }
+    private static long freeMemory(CudaApi cuda) {
         long[] free = {0};
         long[] total = {0};
-        Cuda.runtime(JCuda.cudaMemGetInfo(free, total), "cudaMemGetInfo");
-        if (activations + weights > free[0]) {
-            long perSample = 4L * plan.activationElementsPerSample();
-            throw new DeviceMemoryException(String.format(Locale.ROOT,
-                    "%s with max batch %d needs %.1f MiB of activations and %.1f MiB of weights, but %s has %.1f MiB free; "
-                            + "a max batch of about %d fits", plan.model(), maxBatch, activations / 1048576.0, weights / 1048576.0,
-                    gpu.name(), free[0] / 1048576.0, Math.max(0, (free[0] - weights) * 9 / 10 / perSample)));
-        }
+        Cuda.runtime(cuda.cudaMemGetInfo(free, total), "cudaMemGetInfo");
+        return free[0];
     }
 
     @Override
@@ -120,7 +111,7 @@ final class GpuExecutor implements PlanExecutor {
         int inPerSample = (int) plan.inputShape().elements();
         return runChunks(n, (from, chunk) -> {
             input.floats().put(batch.data(), from * inPerSample, chunk * inPerSample);
-            Cuda.runtime(JCuda.cudaMemcpyAsync(buffers[plan.inputBuffer()].pointer(), input.pointer(), 4L * chunk * inPerSample,
+            Cuda.runtime(ctx.cuda.cudaMemcpyAsync(buffers[plan.inputBuffer()].pointer(), input.pointer(), 4L * chunk * inPerSample,
                     cudaMemcpyKind.cudaMemcpyHostToDevice, ctx.stream), "cudaMemcpyAsync", () -> "input upload");
         });
     }
@@ -145,12 +136,13 @@ final class GpuExecutor implements PlanExecutor {
         }
         if (rgbStaging == null) {
             // Made on first use, owned by the network's resources like every other allocation.
-            rgbStaging = resources.add(new PinnedBuffer((perImage * maxBatch + 3) / 4, "8-bit image staging"));
-            rgbDevice = resources.add(new DeviceBuffer(perImage * maxBatch, "8-bit images on the device"));
+            rgbStaging = resources.add(new PinnedBuffer(ctx.cuda, (perImage * maxBatch + 3) / 4, "8-bit image staging"));
+            rgbDevice = ctx.allocate(perImage * maxBatch, "8-bit images on the device", resources);
+            ctx.kernels.load(Kernels.NORMALIZE_U8);
         }
         return runChunks(n, (from, chunk) -> {
             rgbStaging.bytes().put(rgb, (int) (from * perImage), (int) (chunk * perImage));
-            Cuda.runtime(JCuda.cudaMemcpyAsync(rgbDevice.pointer(), rgbStaging.pointer(), chunk * perImage,
+            Cuda.runtime(ctx.cuda.cudaMemcpyAsync(rgbDevice.pointer(), rgbStaging.pointer(), chunk * perImage,
                     cudaMemcpyKind.cudaMemcpyHostToDevice, ctx.stream), "cudaMemcpyAsync", () -> "8-bit image upload");
             ctx.kernels.normalizeU8(rgbDevice.pointer(), buffers[plan.inputBuffer()].pointer(), chunk, s.height(), s.width(),
                     mean, std);
@@ -164,19 +156,23 @@ final class GpuExecutor implements PlanExecutor {
 
     /** Runs n samples in chunks of at most maxBatch: upload, every step, download; one synchronization per chunk. */
     private Tensor runChunks(int n, Upload upload) {
-        Cuda.runtime(JCuda.cudaSetDevice(ctx.info.device()), "cudaSetDevice"); // binds this thread to the device's context
+        ctx.bindDevice();
         int outPerSample = (int) plan.outputShape().elements();
         Tensor result = Tensor.zeros(PlanExecutor.outputShape(plan, n));
         for (int from = 0; from < n; from += maxBatch) {
             int chunk = Math.min(maxBatch, n - from);
+            // Before the upload: the algorithm search writes activation buffers, the input's among them perhaps, and
+            // synchronizes, which must not happen inside a graph capture.
+            if (!prepared.contains(chunk)) {
+                prepare(chunk);
+            }
             upload.chunk(from, chunk);
-            prepare(chunk); // outside any capture: finding algorithms synchronizes
             if (graphs != null) {
                 graphs.run(chunk, () -> runSteps(chunk));
             } else {
                 runSteps(chunk);
             }
-            Cuda.runtime(JCuda.cudaMemcpyAsync(output.pointer(), buffers[plan.outputBuffer()].pointer(), 4L * chunk * outPerSample,
+            Cuda.runtime(ctx.cuda.cudaMemcpyAsync(output.pointer(), buffers[plan.outputBuffer()].pointer(), 4L * chunk * outPerSample,
                     cudaMemcpyKind.cudaMemcpyDeviceToHost, ctx.stream), "cudaMemcpyAsync", () -> "output download");
             ctx.synchronize("batch of " + chunk + " through " + plan.model());
             FloatBuffer out = output.floats();
@@ -191,14 +187,14 @@ final class GpuExecutor implements PlanExecutor {
         }
     }
 
-    /** A batch size seen for the first time gets its descriptors and algorithms, within the existing workspace. */
-    private void prepare(int n) {
-        if (!prepared.contains(n)) {
-            for (GpuStep s : steps) {
-                s.prepare(n, workspace.bytes());
-            }
-            prepared.add(n);
+    /** Readies every step for batches of n, within the workspace as it is; returns the workspace they need. */
+    private long prepare(int n) {
+        long needed = 0;
+        for (GpuStep s : steps) {
+            needed = Math.max(needed, s.prepare(n, workspace));
         }
+        prepared.add(n);
+        return needed;
     }
 
     /** One line per step: what runs, and the convolution algorithms chosen per batch size. */

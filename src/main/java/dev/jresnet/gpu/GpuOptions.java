@@ -13,9 +13,14 @@ import java.nio.file.Path;
  *                  {@link AlgorithmCache#defaultFile()}), or null to measure in every process
  * @param cudaGraphs capture the forward pass of each batch size as a CUDA graph and replay it (default off until
  *                  it has been measured and held to the CPU on a GPU; sizes whose capture fails run directly)
+ * @param device    which GPU, numbered as CUDA numbers them (default 0; CUDA_VISIBLE_DEVICES renumbers them)
  */
-public record GpuOptions(Schedule schedule, int maxBatch, int height, int width, Path algorithmCache, boolean cudaGraphs) {
+public record GpuOptions(Schedule schedule, int maxBatch, int height, int width, Path algorithmCache, boolean cudaGraphs,
+                         int device) {
     public GpuOptions {
+        if (device < 0) {
+            throw new IllegalArgumentException("the GPU number must be 0 or more, got " + device);
+        }
         if (maxBatch < 1) {
             throw new IllegalArgumentException("maxBatch must be at least 1, got " + maxBatch);
         }
@@ -25,26 +30,30 @@ public record GpuOptions(Schedule schedule, int maxBatch, int height, int width,
     }
 
     public static GpuOptions defaults() {
-        return new GpuOptions(Schedule.FUSED, 32, 224, 224, AlgorithmCache.defaultFile(), false);
+        return new GpuOptions(Schedule.FUSED, 32, 224, 224, AlgorithmCache.defaultFile(), false, 0);
     }
 
     public GpuOptions withSchedule(Schedule s) {
-        return new GpuOptions(s, maxBatch, height, width, algorithmCache, cudaGraphs);
+        return new GpuOptions(s, maxBatch, height, width, algorithmCache, cudaGraphs, device);
     }
 
     public GpuOptions withMaxBatch(int n) {
-        return new GpuOptions(schedule, n, height, width, algorithmCache, cudaGraphs);
+        return new GpuOptions(schedule, n, height, width, algorithmCache, cudaGraphs, device);
     }
 
     public GpuOptions withInputSize(int h, int w) {
-        return new GpuOptions(schedule, maxBatch, h, w, algorithmCache, cudaGraphs);
+        return new GpuOptions(schedule, maxBatch, h, w, algorithmCache, cudaGraphs, device);
     }
 
     public GpuOptions withAlgorithmCache(Path file) {
-        return new GpuOptions(schedule, maxBatch, height, width, file, cudaGraphs);
+        return new GpuOptions(schedule, maxBatch, height, width, file, cudaGraphs, device);
+    }
+
+    public GpuOptions withDevice(int gpu) {
+        return new GpuOptions(schedule, maxBatch, height, width, algorithmCache, cudaGraphs, gpu);
     }
 
     public GpuOptions withCudaGraphs(boolean on) {
-        return new GpuOptions(schedule, maxBatch, height, width, algorithmCache, on);
+        return new GpuOptions(schedule, maxBatch, height, width, algorithmCache, on, device);
     }
 }

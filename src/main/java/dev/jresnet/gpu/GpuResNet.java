@@ -29,12 +29,12 @@ public class GpuResNet implements Network {
     private final GpuExecutor executor;
 
     protected GpuResNet(ModelConfig config, StateDict weights, String source, GpuOptions options) {
-        this.gpu = Gpu.require();
+        this.gpu = Gpu.require(options.device());
         this.options = options;
         Graph graph = config.graph();
         Plan plan = Planner.plan(graph, weights, source, new Shape(graph.inputChannels(), options.height(), options.width()),
                 options.schedule().plannerOptions());
-        this.executor = new GpuExecutor(plan, gpu, options.maxBatch(), AlgorithmCache.forFile(options.algorithmCache()),
+        this.executor = new GpuExecutor(Gpu.cuda(), plan, gpu, options.maxBatch(), AlgorithmCache.forFile(options.algorithmCache()),
                 options.cudaGraphs());
     }
 

@@ -3,12 +3,13 @@ package dev.jresnet.gpu;
 /** One plan op on the GPU, over the network's device buffers; everything it allocates belongs to the network. */
 interface GpuStep {
     /**
-     * Readies the step for batches of {@code n}: descriptors, and for convolutions the algorithm, chosen within
-     * {@code workspaceLimit}. Called once per batch size; returns the workspace the step needs for it.
+     * Readies the step for batches of {@code n}: descriptors, and for convolutions the algorithm, chosen by measuring
+     * within the workspace as it is now (which may then shrink to what the chosen algorithms need). Called once per
+     * batch size, before any batch of that size runs; returns the workspace the step needs for it.
      */
-    long prepare(int n, long workspaceLimit);
+    long prepare(int n, Workspace workspace);
 
-    void run(int n, DeviceBuffer workspace);
+    void run(int n, Workspace workspace);
 
     /** What runs, for logs: the op, and for convolutions the algorithm chosen per batch size. */
     String describe();

@@ -3,59 +3,87 @@ package dev.jresnet.gpu;
 import jcuda.driver.CUfunction;
 import jcuda.driver.CUmodule;
 import jcuda.driver.CUresult;
-import jcuda.driver.JCudaDriver;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
- * Our kernels: the PTX built from cuda-kernels/ (native/ptx in the jar), loaded with cuModuleLoadData into the
- * current (primary) context. The PTX targets sm_75 at PTX ISA 8.0 or earlier, which every driver for CUDA 12.0 or
- * later (>= 525) loads; an older driver gets a message saying so instead of a bare status.
+ * Our kernels: the PTX built from cuda-kernels/ (native/ptx in the jar), each file loaded with cuModuleLoadData into
+ * the current (primary) context the first time one of its kernels is asked for, so a network that launches none of
+ * them loads none. The PTX targets sm_75 (Turing) at a PTX ISA that every driver for CUDA 12.0 or later (525+) loads;
+ * a driver or GPU that cannot load it gets a message naming the driver's CUDA version and the GPU's compute
+ * capability instead of a bare status.
  */
 final class KernelModule implements AutoCloseable {
     static final String[] PTX_FILES = {"residual_add", "relu", "pad2d", "pool2d", "channel_pad", "normalize_u8"};
+    private static final Pattern ISA = Pattern.compile("(?m)^\\.version (\\d+\\.\\d+)");
+    private static final Pattern TARGET = Pattern.compile("(?m)^\\.target sm_(\\d)(\\d+)");
 
-    private final Map<String, CUmodule> modules = new HashMap<>();
-    private final Map<String, CUfunction> functions = new HashMap<>();
+    private final CudaApi cuda;
+    private final GpuInfo gpu;
+    private final Map<String, CUmodule> modules = new LinkedHashMap<>();
+    private final Map<String, CUfunction> functions = new LinkedHashMap<>();
 
-    KernelModule(int driverCudaVersion) {
-        try {
-            for (String name : PTX_FILES) {
-                CUmodule module = new CUmodule();
-                byte[] ptx = readPtx(name);
-                int status = JCudaDriver.cuModuleLoadData(module, ptx);
-                if (status == CUresult.CUDA_ERROR_UNSUPPORTED_PTX_VERSION || status == CUresult.CUDA_ERROR_INVALID_PTX) {
-                    throw new GpuUnavailableException("cannot load jresnet's kernels (" + name + ".ptx): "
-                            + CUresult.stringFor(status) + ". They are PTX for sm_75 (Turing) and later GPUs and need an "
-                            + "NVIDIA driver for CUDA 12.0 or newer (version 525+); this driver supports CUDA "
-                            + GpuInfo.cudaVersion(driverCudaVersion)
-                            + ". Update the driver, or rebuild the PTX with your own nvcc: scripts/build-ptx.sh");
-                }
-                Cuda.driver(status, "cuModuleLoadData", () -> name + ".ptx");
-                modules.put(name, module);
-            }
-        } catch (RuntimeException e) {
-            close();
-            throw e;
-        }
+    KernelModule(CudaApi cuda, GpuInfo gpu) {
+        this.cuda = cuda;
+        this.gpu = gpu;
     }
 
-    /** The kernel of that name from whichever module defines it. */
+    /** The kernel of that name, loading the PTX file that defines it if it is not loaded yet. */
     CUfunction function(String name) {
-        return functions.computeIfAbsent(name, n -> {
-            for (Map.Entry<String, CUmodule> m : modules.entrySet()) {
-                CUfunction f = new CUfunction();
-                if (JCudaDriver.cuModuleGetFunction(f, m.getValue(), n) == CUresult.CUDA_SUCCESS) {
-                    return f;
-                }
+        CUfunction known = functions.get(name);
+        if (known != null) {
+            return known;
+        }
+        String file = fileDefining(name);
+        CUmodule module = modules.get(file);
+        if (module == null) {
+            module = load(file);
+            modules.put(file, module);
+        }
+        CUfunction f = new CUfunction();
+        CUmodule m = module;
+        Cuda.driver(cuda.cuModuleGetFunction(f, m, name), "cuModuleGetFunction", () -> name + " in " + file + ".ptx");
+        functions.put(name, f);
+        return f;
+    }
+
+    private static String fileDefining(String kernel) {
+        for (String file : PTX_FILES) {
+            if (new String(readPtx(file), StandardCharsets.US_ASCII).contains(".entry " + kernel + "(")) {
+                return file;
             }
-            throw new IllegalStateException("no kernel " + n + " in " + Arrays.toString(PTX_FILES));
-        });
+        }
+        throw new IllegalStateException("no kernel " + kernel + " in " + Arrays.toString(PTX_FILES));
+    }
+
+    private CUmodule load(String file) {
+        byte[] ptx = readPtx(file);
+        CUmodule module = new CUmodule();
+        int status = cuda.cuModuleLoadData(module, ptx);
+        if (status == CUresult.CUDA_ERROR_UNSUPPORTED_PTX_VERSION || status == CUresult.CUDA_ERROR_INVALID_PTX
+                || status == CUresult.CUDA_ERROR_NO_BINARY_FOR_GPU) {
+            String text = new String(ptx, StandardCharsets.US_ASCII);
+            Matcher isa = ISA.matcher(text);
+            Matcher target = TARGET.matcher(text);
+            String needs = (isa.find() ? "PTX ISA " + isa.group(1) : "PTX") + (target.find() ? " for compute capability "
+                    + target.group(1) + "." + target.group(2) : "");
+            throw new GpuUnavailableException("cannot load jresnet's kernels (" + file + ".ptx, " + needs + "): "
+                    + CUresult.stringFor(status) + ". They need an NVIDIA driver for CUDA 12.0 or newer (525+) and a GPU "
+                    + "of compute capability 7.5 (Turing) or newer; this driver supports CUDA "
+                    + GpuInfo.cudaVersion(gpu.driverCudaVersion()) + " and GPU " + gpu.device() + " (" + gpu.name()
+                    + ") has compute capability " + gpu.computeMajor() + "." + gpu.computeMinor()
+                    + ". Update the driver, or rebuild the PTX with your own nvcc: scripts/build-ptx.sh");
+        }
+        Cuda.driver(status, "cuModuleLoadData", () -> file + ".ptx");
+        return module;
     }
 
     /** The PTX text as the driver wants it: NUL-terminated. */
@@ -75,7 +103,7 @@ final class KernelModule implements AutoCloseable {
     public void close() {
         RuntimeException first = null;
         for (CUmodule m : modules.values()) {
-            int status = JCudaDriver.cuModuleUnload(m);
+            int status = cuda.cuModuleUnload(m);
             if (status != CUresult.CUDA_SUCCESS && first == null) {
                 first = new CudaException("cuModuleUnload", status, CUresult.stringFor(status), "");
             }

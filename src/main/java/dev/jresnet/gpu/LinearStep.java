@@ -1,9 +1,7 @@
 package dev.jresnet.gpu;
 
 import dev.jresnet.plan.PlanOp;
-import jcuda.jcublas.JCublas2;
 import jcuda.jcublas.cublasOperation;
-import jcuda.jcudnn.JCudnn;
 
 /**
  * The classifier, out (N x O) = in (N x I) * W^T + b, as one cuBLAS SGEMM. cuBLAS is column-major: row-major W
@@ -23,24 +21,24 @@ final class LinearStep implements GpuStep {
         this.descriptors = descriptors;
         this.op = op;
         this.buffers = buffers;
-        this.weight = DeviceBuffer.of(op.weight(), op.name() + ".weight", resources);
-        this.bias = op.bias() == null ? null : DeviceBuffer.of(op.bias(), op.name() + ".bias", resources);
+        this.weight = DeviceBuffer.of(ctx, op.weight(), op.name() + ".weight", resources);
+        this.bias = op.bias() == null ? null : DeviceBuffer.of(ctx, op.bias(), op.name() + ".bias", resources);
     }
 
     @Override
-    public long prepare(int n, long workspaceLimit) {
+    public long prepare(int n, Workspace workspace) {
         return 0;
     }
 
     @Override
-    public void run(int n, DeviceBuffer workspace) {
+    public void run(int n, Workspace workspace) {
         int in = op.inFeatures();
         int out = op.outFeatures();
-        Cuda.cublas(JCublas2.cublasSgemm(ctx.cublas, cublasOperation.CUBLAS_OP_T, cublasOperation.CUBLAS_OP_N, out, n, in,
+        Cuda.cublas(ctx.cuda.cublasSgemm(ctx.cublas, cublasOperation.CUBLAS_OP_T, cublasOperation.CUBLAS_OP_N, out, n, in,
                 GpuContext.ONE, weight.pointer(), in, buffers[op.input()].pointer(), in, GpuContext.ZERO,
                 buffers[op.output()].pointer(), out), "cublasSgemm", () -> op.name() + ": N=" + n + ", " + in + " -> " + out);
         if (bias != null) {
-            Cuda.cudnn(JCudnn.cudnnAddTensor(ctx.cudnn, GpuContext.ONE, descriptors.tensor(1, out, 1, 1), bias.pointer(),
+            Cuda.cudnn(ctx.cuda.cudnnAddTensor(ctx.cudnn, GpuContext.ONE, descriptors.tensor(1, out, 1, 1), bias.pointer(),
                     GpuContext.ONE, descriptors.tensor(n, out, 1, 1), buffers[op.output()].pointer()), "cudnnAddTensor",
                     () -> op.name() + " bias");
         }

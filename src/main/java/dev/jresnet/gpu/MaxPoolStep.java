@@ -3,7 +3,6 @@ package dev.jresnet.gpu;
 import dev.jresnet.model.PoolSpec;
 import dev.jresnet.model.Shape;
 import dev.jresnet.plan.PlanOp;
-import jcuda.jcudnn.JCudnn;
 import jcuda.jcudnn.cudnnPoolingDescriptor;
 import jcuda.jcudnn.cudnnPoolingMode;
 
@@ -26,6 +25,9 @@ final class MaxPoolStep implements GpuStep {
         PoolSpec p = op.spec();
         this.pooling = cudnnComputesIt(op) ? descriptors.pooling(cudnnPoolingMode.CUDNN_POOLING_MAX, p.kernel(), p.kernel(),
                 p.padding(), p.padding(), p.stride(), p.stride()) : null;
+        if (pooling == null) {
+            ctx.kernels.load(Kernels.MAX_POOL);
+        }
     }
 
     static boolean cudnnComputesIt(PlanOp.MaxPoolOp op) {
@@ -35,16 +37,16 @@ final class MaxPoolStep implements GpuStep {
     }
 
     @Override
-    public long prepare(int n, long workspaceLimit) {
+    public long prepare(int n, Workspace workspace) {
         return 0;
     }
 
     @Override
-    public void run(int n, DeviceBuffer workspace) {
+    public void run(int n, Workspace workspace) {
         Shape i = op.inShape();
         Shape o = op.outShape();
         if (pooling != null) {
-            Cuda.cudnn(JCudnn.cudnnPoolingForward(ctx.cudnn, pooling, GpuContext.ONE,
+            Cuda.cudnn(ctx.cuda.cudnnPoolingForward(ctx.cudnn, pooling, GpuContext.ONE,
                     descriptors.tensor(n, i.channels(), i.height(), i.width()), buffers[op.input()].pointer(), GpuContext.ZERO,
                     descriptors.tensor(n, o.channels(), o.height(), o.width()), buffers[op.output()].pointer()),
                     "cudnnPoolingForward", () -> op.name() + ": N=" + n + " " + i + " -> " + o);

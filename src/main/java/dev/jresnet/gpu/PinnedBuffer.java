@@ -11,16 +11,18 @@ import java.nio.FloatBuffer;
 final class PinnedBuffer implements AutoCloseable {
     private static final java.util.concurrent.atomic.AtomicLong LIVE_BYTES = new java.util.concurrent.atomic.AtomicLong();
 
+    private final CudaApi cuda;
     private final Pointer pointer = new Pointer();
     private final long bytes;
     private final FloatBuffer floats;
     private boolean freed;
 
-    PinnedBuffer(long floatCount, String what) {
+    PinnedBuffer(CudaApi cuda, long floatCount, String what) {
+        this.cuda = cuda;
         this.bytes = 4 * floatCount;
-        Cuda.runtime(JCuda.cudaHostAlloc(pointer, Math.max(bytes, 4), JCuda.cudaHostAllocDefault), "cudaHostAlloc",
+        Cuda.runtime(cuda.cudaHostAlloc(pointer, Math.max(bytes, 4), JCuda.cudaHostAllocDefault), "cudaHostAlloc",
                 () -> bytes + " bytes for " + what);
-        this.floats = pointer.getByteBuffer(0, Math.max(bytes, 4)).order(ByteOrder.nativeOrder()).asFloatBuffer();
+        this.floats = bytes().order(ByteOrder.nativeOrder()).asFloatBuffer();
         LIVE_BYTES.addAndGet(bytes);
     }
 
@@ -40,7 +42,7 @@ final class PinnedBuffer implements AutoCloseable {
 
     /** The same memory as bytes, positioned at 0. */
     ByteBuffer bytes() {
-        return pointer.getByteBuffer(0, Math.max(bytes, 4));
+        return cuda.getByteBuffer(pointer, 0, Math.max(bytes, 4));
     }
 
     @Override
@@ -48,7 +50,7 @@ final class PinnedBuffer implements AutoCloseable {
         if (!freed) {
             freed = true;
             LIVE_BYTES.addAndGet(-bytes);
-            Cuda.runtime(JCuda.cudaFreeHost(pointer), "cudaFreeHost", () -> bytes + " bytes");
+            Cuda.runtime(cuda.cudaFreeHost(pointer), "cudaFreeHost", () -> bytes + " bytes");
         }
     }
 }

@@ -2,7 +2,6 @@ package dev.jresnet.gpu;
 
 import dev.jresnet.model.Shape;
 import dev.jresnet.plan.PlanOp;
-import jcuda.jcudnn.JCudnn;
 import jcuda.jcudnn.cudnnActivationDescriptor;
 import jcuda.jcudnn.cudnnActivationMode;
 import jcuda.jcudnn.cudnnTensorDescriptor;
@@ -20,19 +19,19 @@ final class ReluStep implements GpuStep {
         this.descriptors = descriptors;
         this.op = op;
         this.buffers = buffers;
-        this.relu = descriptors.activation(cudnnActivationMode.CUDNN_ACTIVATION_RELU);
+        this.relu = descriptors.activation(cudnnActivationMode.CUDNN_ACTIVATION_RELU, true);
     }
 
     @Override
-    public long prepare(int n, long workspaceLimit) {
+    public long prepare(int n, Workspace workspace) {
         return 0;
     }
 
     @Override
-    public void run(int n, DeviceBuffer workspace) {
+    public void run(int n, Workspace workspace) {
         Shape s = op.shape();
         cudnnTensorDescriptor d = descriptors.tensor(n, s.channels(), s.height(), s.width());
-        Cuda.cudnn(JCudnn.cudnnActivationForward(ctx.cudnn, relu, GpuContext.ONE, d, buffers[op.input()].pointer(),
+        Cuda.cudnn(ctx.cuda.cudnnActivationForward(ctx.cudnn, relu, GpuContext.ONE, d, buffers[op.input()].pointer(),
                 GpuContext.ZERO, d, buffers[op.output()].pointer()), "cudnnActivationForward", () -> op.name() + ": N=" + n + " " + s);
     }
 

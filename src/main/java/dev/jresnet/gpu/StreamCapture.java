@@ -5,7 +5,6 @@ import jcuda.driver.CUgraphExec;
 import jcuda.driver.CUresult;
 import jcuda.driver.CUstream;
 import jcuda.driver.CUstreamCaptureMode;
-import jcuda.driver.JCudaDriver;
 
 /**
  * CUDA graphs through the driver API's stream capture (cuStreamBeginCapture in thread-local mode, so other threads'
@@ -14,15 +13,17 @@ import jcuda.driver.JCudaDriver;
  * the capture saw.
  */
 final class StreamCapture implements ForwardGraphs.Backend<CUgraphExec> {
+    private final CudaApi cuda;
     private final CUstream stream;
 
-    StreamCapture(CUstream stream) {
+    StreamCapture(CudaApi cuda, CUstream stream) {
+        this.cuda = cuda;
         this.stream = stream;
     }
 
     @Override
     public CUgraphExec capture(Runnable steps) throws ForwardGraphs.CaptureFailedException {
-        int begin = JCudaDriver.cuStreamBeginCapture(stream, CUstreamCaptureMode.CU_STREAM_CAPTURE_MODE_THREAD_LOCAL);
+        int begin = cuda.cuStreamBeginCapture(stream, CUstreamCaptureMode.CU_STREAM_CAPTURE_MODE_THREAD_LOCAL);
         if (begin != CUresult.CUDA_SUCCESS) {
             throw new ForwardGraphs.CaptureFailedException("cuStreamBeginCapture: " + CUresult.stringFor(begin), null);
         }
@@ -34,34 +35,34 @@ final class StreamCapture implements ForwardGraphs.Backend<CUgraphExec> {
         }
         // Capture must be ended whatever happened, or the stream stays in capture mode.
         CUgraph graph = new CUgraph();
-        int end = JCudaDriver.cuStreamEndCapture(stream, graph);
+        int end = cuda.cuStreamEndCapture(stream, graph);
         if (failed != null || end != CUresult.CUDA_SUCCESS) {
             if (end == CUresult.CUDA_SUCCESS) {
-                JCudaDriver.cuGraphDestroy(graph);
+                cuda.cuGraphDestroy(graph);
             }
             throw new ForwardGraphs.CaptureFailedException(failed != null ? failed.getMessage()
                     : "cuStreamEndCapture: " + CUresult.stringFor(end), failed);
         }
         try {
             CUgraphExec exec = new CUgraphExec();
-            int instantiate = JCudaDriver.cuGraphInstantiate(exec, graph, 0);
+            int instantiate = cuda.cuGraphInstantiate(exec, graph, 0);
             if (instantiate != CUresult.CUDA_SUCCESS) {
                 throw new ForwardGraphs.CaptureFailedException("cuGraphInstantiate: " + CUresult.stringFor(instantiate), null);
             }
             return exec;
         } finally {
             // The executable graph is independent of the graph it was made from.
-            Cuda.driver(JCudaDriver.cuGraphDestroy(graph), "cuGraphDestroy", () -> "the captured forward pass");
+            Cuda.driver(cuda.cuGraphDestroy(graph), "cuGraphDestroy", () -> "the captured forward pass");
         }
     }
 
     @Override
     public void launch(CUgraphExec graph) {
-        Cuda.driver(JCudaDriver.cuGraphLaunch(graph, stream), "cuGraphLaunch", () -> "replaying the captured forward pass");
+        Cuda.driver(cuda.cuGraphLaunch(graph, stream), "cuGraphLaunch", () -> "replaying the captured forward pass");
     }
 
     @Override
     public void destroy(CUgraphExec graph) {
-        Cuda.driver(JCudaDriver.cuGraphExecDestroy(graph), "cuGraphExecDestroy", () -> "the captured forward pass");
+        Cuda.driver(cuda.cuGraphExecDestroy(graph), "cuGraphExecDestroy", () -> "the captured forward pass");
     }
 }

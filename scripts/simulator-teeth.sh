@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# Shows that the simulated GPU has teeth: plants one deliberate bug at a time in a scratch copy of the committed tree,
+# runs the CI test that should catch it, and reports whether it failed (it must) and with what. The table it prints
+# goes into docs/GPU-CHECKS.md. Not part of CI (each bug recompiles the project: about two minutes a bug).
+# Usage: scripts/simulator-teeth.sh
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+scratch="$(mktemp -d)"
+trap 'git -C "$root" worktree remove --force "$scratch/tree" >/dev/null 2>&1 || true; rm -rf "$scratch"' EXIT
+git -C "$root" worktree add --detach "$scratch/tree" HEAD >/dev/null 2>&1
+
+# Each bug: a name, the file, the exact text and its replacement, and the test that must fail.
+python3 - "$scratch/tree" <<'EOF' > "$scratch/bugs.tsv"
+import sys
+bugs = [
+    ("two convolution descriptor arguments swapped (padding and stride)",
+     "src/main/java/dev/jresnet/gpu/Descriptors.java",
+     "s.padH(), s.padW(), s.strideH(), s.strideW(),", "s.strideH(), s.padW(), s.padH(), s.strideW(),",
+     "MultiGpuTest"),
+    ("the classifier GEMM's transpose flag flipped",
+     "src/main/java/dev/jresnet/gpu/LinearStep.java",
+     "cublasOperation.CUBLAS_OP_T, cublasOperation.CUBLAS_OP_N,", "cublasOperation.CUBLAS_OP_N, cublasOperation.CUBLAS_OP_N,",
+     "MultiGpuTest"),
+    ("two kernel parameters swapped (the residual add's first input and its output)",
+     "src/main/java/dev/jresnet/gpu/Kernels.java",
+     "Pointer.to(Pointer.to(a), Pointer.to(b), Pointer.to(out),", "Pointer.to(Pointer.to(out), Pointer.to(b), Pointer.to(a),",
+     "GpuParityTest#variantsMatchTheCpu"),
+    ("an activation buffer one sample too small",
+     "src/main/java/dev/jresnet/gpu/GpuExecutor.java",
+     "buffers[b] = ctx.allocate(4L * elements[b] * maxBatch,", "buffers[b] = ctx.allocate(4L * elements[b] * (maxBatch - 1),",
+     "MultiGpuTest"),
+    ("the output read before the stream is synchronized",
+     "src/main/java/dev/jresnet/gpu/GpuExecutor.java",
+     "            ctx.synchronize(\"batch of \" + chunk + \" through \" + plan.model());\n            FloatBuffer out = output.floats();\n            out.get(result.data(), from * outPerSample, chunk * outPerSample);\n",
+     "            FloatBuffer out = output.floats();\n            out.get(result.data(), from * outPerSample, chunk * outPerSample);\n            ctx.synchronize(\"batch of \" + chunk + \" through \" + plan.model());\n",
+     "MultiGpuTest"),
+    ("the weights' upload not waited for (finding 5 put back)",
+     "src/main/java/dev/jresnet/gpu/GpuExecutor.java",
+     "            ctx.awaitLegacyStream(\"uploading the weights of \" + plan.model());\n", "",
+     "MultiGpuTest"),
+]
+for name, file, old, new, test in bugs:
+    print("\t".join([name, file, old.encode("unicode_escape").decode(), new.encode("unicode_escape").decode(), test]))
+EOF
+
+printf '| deliberate bug | test run | result |\n|---|---|---|\n'
+while IFS=$'\t' read -r name file old new test; do
+  (cd "$scratch/tree" && git checkout -q -- . && python3 - "$file" "$old" "$new" <<'EOF'
+import sys
+path, old, new = sys.argv[1], sys.argv[2].encode().decode("unicode_escape"), sys.argv[3].encode().decode("unicode_escape")
+text = open(path).read()
+if text.count(old) != 1:
+    sys.exit(f"{path}: the text to break is not there exactly once; update scripts/simulator-teeth.sh")
+open(path, "w").write(text.replace(old, new))
+EOF
+  )
+  log="$scratch/run.log"
+  if (cd "$scratch/tree" && mvn -q -o -B test -Dtest="$test" -Dsurefire.failIfNoSpecifiedTests=false >"$log" 2>&1); then
+    result="**NOT CAUGHT**: the test passed"
+  else
+    first=$(grep -m1 -E "^(dev\.jresnet|org\.opentest4j)[.A-Za-z0-9_$]*(Exception|Error|Fault)" "$log" | cut -c1-260 | sed 's/|/\\|/g')
+    result="caught: ${first:-see the test log}"
+  fi
+  printf '| %s | `%s` | %s |\n' "$name" "$test" "$result"
+done < "$scratch/bugs.tsv"

@@ -1,5 +1,8 @@
 package dev.jresnet.gpu;
 
+import dev.jresnet.gpu.internal.Cuda;
+import dev.jresnet.gpu.internal.PinnedBuffer;
+
 import jcuda.runtime.cudaDeviceProp;
 import jcuda.runtime.cudaError;
 
@@ -72,6 +75,11 @@ public final class Gpu {
         long[] total = {0};
         Cuda.runtime(api.cudaMemGetInfo(free, total), "cudaMemGetInfo");
         return new long[]{free[0], total[0]};
+    }
+
+    /** Page-locked host memory the GPU networks of this process hold right now: 0 once every one is closed. */
+    public static long pinnedHostBytes() {
+        return PinnedBuffer.liveBytes();
     }
 
     /** A device's description, or a {@link GpuUnavailableException} saying why it cannot be used. */

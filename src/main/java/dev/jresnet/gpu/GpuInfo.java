@@ -13,7 +13,7 @@ public record GpuInfo(int device, String name, long totalMemoryBytes, int comput
                 cudnnVersion(cudnnVersion));
     }
 
-    static String cudaVersion(int v) {
+    public static String cudaVersion(int v) {
         return v / 1000 + "." + (v % 1000) / 10;
     }
 

@@ -1,5 +1,7 @@
 package dev.jresnet.gpu;
 
+import dev.jresnet.gpu.internal.AlgorithmCache;
+
 import java.nio.file.Path;
 
 /**

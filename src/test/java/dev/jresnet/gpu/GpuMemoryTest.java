@@ -1,5 +1,6 @@
 package dev.jresnet.gpu;
 
+
 import dev.jresnet.model.ResNetConfig;
 import dev.jresnet.tensor.SeededRandom;
 import dev.jresnet.testing.GpuUnderTest;
@@ -35,7 +36,7 @@ class GpuMemoryTest {
         assertTrue(e.getMessage().contains("max batch 1000000"), e.getMessage());
         assertTrue(SUGGESTED.matcher(e.getMessage()).find(), e.getMessage());
         assertEquals(freeBefore, Gpu.deviceMemory(0)[0]);
-        assertEquals(0, PinnedBuffer.liveBytes());
+        assertEquals(0, Gpu.pinnedHostBytes());
     }
 
     /** The refusal's suggestion is a promise: a network of that max batch builds and runs (here on a 1 GiB GPU). */

@@ -46,7 +46,7 @@ class GpuResourcesTest {
         for (int i = 0; i < 1000; i++) {
             GpuResNet.create(TINY, WEIGHTS, "w", SMALL).close();
         }
-        assertEquals(0, PinnedBuffer.liveBytes());
+        assertEquals(0, Gpu.pinnedHostBytes());
         assertTrue(Math.abs(Gpu.deviceMemory(0)[0] - freeBefore) <= SLACK,
                 () -> "device memory free before " + freeBefore + ", after " + Gpu.deviceMemory(0)[0]);
         assertTrue(lockedKiB() <= lockedBefore + 1024, "pinned (locked) host memory grew");

@@ -1,0 +1,33 @@
+package dev.jresnet.gpu.internal;
+
+import dev.jresnet.plan.PlanOp;
+
+/** The residual add, with its ReLU when fused: our residual_add_f32 kernel. */
+final class AddStep implements GpuStep {
+    private final GpuContext ctx;
+    private final PlanOp.AddOp op;
+    private final DeviceBuffer[] buffers;
+
+    AddStep(GpuContext ctx, PlanOp.AddOp op, DeviceBuffer[] buffers) {
+        this.ctx = ctx;
+        this.op = op;
+        this.buffers = buffers;
+        ctx.kernels.load(Kernels.RESIDUAL_ADD);
+    }
+
+    @Override
+    public long prepare(int n, Workspace workspace) {
+        return 0;
+    }
+
+    @Override
+    public void run(int n, Workspace workspace) {
+        ctx.kernels.residualAdd(buffers[op.left()].pointer(), buffers[op.right()].pointer(), buffers[op.output()].pointer(),
+                n * op.shape().elements(), op.relu());
+    }
+
+    @Override
+    public String describe() {
+        return op.name() + " add" + (op.relu() ? "+relu" : "") + " (jresnet kernel)";
+    }
+}

@@ -1,0 +1,97 @@
+package dev.jresnet.gpu.internal;
+
+import dev.jresnet.gpu.CudaApi;
+import dev.jresnet.gpu.CudaException;
+import dev.jresnet.gpu.CudnnStatus;
+
+import jcuda.Pointer;
+import jcuda.jcudnn.cudnnConvolutionDescriptor;
+import jcuda.jcudnn.cudnnConvolutionFwdAlgo;
+import jcuda.jcudnn.cudnnConvolutionFwdAlgoPerf;
+import jcuda.jcudnn.cudnnFilterDescriptor;
+import jcuda.jcudnn.cudnnHandle;
+import jcuda.jcudnn.cudnnMathType;
+import jcuda.jcudnn.cudnnTensorDescriptor;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * Chooses convolution algorithms by measuring them with cudnnFindConvolutionForwardAlgorithmEx on the network's own
+ * buffers and workspace (the variant without Ex allocates copies of every operand and a workspace per algorithm, which
+ * fails or silently skips algorithms near the memory limit; the heuristic cudnnGetConvolutionForwardAlgorithm_v7 is
+ * absent from JCudnn 12.6's natives), once per shape per process and, with a file, per machine. The choice: among
+ * FMA-math algorithms that fit the workspace, the smallest workspace within 10% of the fastest.
+ */
+final class ConvAlgorithms {
+    /** One measured algorithm. */
+    record Measured(int algo, float milliseconds, long workspaceBytes) {
+        String describe() {
+            return cudnnConvolutionFwdAlgo.stringFor(algo) + String.format(java.util.Locale.ROOT, " %.3f ms, %d B workspace",
+                    milliseconds, workspaceBytes);
+        }
+    }
+
+    /**
+     * One convolution as the search runs it: descriptors and the device memory of its operands. The search writes y
+     * (and the workspace): call it only when neither holds anything yet.
+     */
+    record Problem(cudnnTensorDescriptor xDesc, Pointer x, cudnnFilterDescriptor wDesc, Pointer w,
+                   cudnnConvolutionDescriptor conv, cudnnTensorDescriptor yDesc, Pointer y) {
+    }
+
+    private ConvAlgorithms() {
+    }
+
+    /**
+     * @param shapeKey            identifies the (device, versions, precision, x, w, conv, y) combination in the cache
+     * @param workspace           the search may use all of it; algorithms needing more are not candidates
+     * @param implicitPrecompOnly cuDNN's fused call with an identity activation accepts only IMPLICIT_PRECOMP_GEMM
+     */
+    static Measured choose(CudaApi cuda, cudnnHandle handle, Problem problem, String shapeKey, AlgorithmCache cache,
+                           Workspace workspace, boolean implicitPrecompOnly) {
+        long workspaceLimit = workspace.bytes();
+        List<Measured> candidates = cache.get(shapeKey).orElseGet(() -> {
+            List<Measured> measured = measure(cuda, handle, problem, workspace, shapeKey);
+            cache.put(shapeKey, measured);
+            return measured;
+        });
+        List<Measured> usable = new ArrayList<>();
+        for (Measured m : candidates) {
+            if (m.workspaceBytes() <= workspaceLimit
+                    && (!implicitPrecompOnly || m.algo() == cudnnConvolutionFwdAlgo.CUDNN_CONVOLUTION_FWD_ALGO_IMPLICIT_PRECOMP_GEMM)) {
+                usable.add(m);
+            }
+        }
+        if (usable.isEmpty()) {
+            throw new CudaException("cudnnFindConvolutionForwardAlgorithmEx", CudnnStatus.NOT_SUPPORTED,
+                    "no usable algorithm", shapeKey + ", workspace limit " + workspaceLimit + " B"
+                    + (implicitPrecompOnly ? ", IMPLICIT_PRECOMP_GEMM only" : "") + "; measured: " + candidates);
+        }
+        float fastest = (float) usable.stream().mapToDouble(Measured::milliseconds).min().orElseThrow();
+        return usable.stream().filter(m -> m.milliseconds() <= fastest * 1.1f)
+                .min(Comparator.comparingLong(Measured::workspaceBytes)).orElseThrow();
+    }
+
+    private static List<Measured> measure(CudaApi cuda, cudnnHandle handle, Problem p, Workspace workspace, String shapeKey) {
+        int requested = cudnnConvolutionFwdAlgo.CUDNN_CONVOLUTION_FWD_ALGO_COUNT;
+        cudnnConvolutionFwdAlgoPerf[] perf = new cudnnConvolutionFwdAlgoPerf[requested];
+        for (int i = 0; i < requested; i++) {
+            perf[i] = new cudnnConvolutionFwdAlgoPerf();
+        }
+        int[] returned = {0};
+        Cuda.cudnn(cuda.cudnnFindConvolutionForwardAlgorithmEx(handle, p.xDesc(), p.x(), p.wDesc(), p.w(), p.conv(), p.yDesc(),
+                p.y(), requested, returned, perf, workspace.pointer(), workspace.bytes()),
+                "cudnnFindConvolutionForwardAlgorithmEx", () -> shapeKey + ", workspace " + workspace.bytes() + " B");
+        List<Measured> ok = new ArrayList<>();
+        for (int i = 0; i < returned[0]; i++) {
+            // fp32 stays fp32: algorithms that would use tensor cores (TF32) are not candidates.
+            if (perf[i].status == CudnnStatus.SUCCESS && perf[i].mathType != cudnnMathType.CUDNN_TENSOR_OP_MATH
+                    && perf[i].mathType != cudnnMathType.CUDNN_TENSOR_OP_MATH_ALLOW_CONVERSION) {
+                ok.add(new Measured(perf[i].algo, perf[i].time, perf[i].memory));
+            }
+        }
+        return List.copyOf(ok);
+    }
+}

@@ -1,0 +1,58 @@
+package dev.jresnet.gpu.internal;
+
+import dev.jresnet.gpu.CudaApi;
+
+import jcuda.Pointer;
+import jcuda.runtime.JCuda;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+
+/** Page-locked host memory (cudaHostAlloc) for asynchronous copies, viewed as floats; freed by {@link #close()}. */
+public final class PinnedBuffer implements AutoCloseable {
+    private static final java.util.concurrent.atomic.AtomicLong LIVE_BYTES = new java.util.concurrent.atomic.AtomicLong();
+
+    private final CudaApi cuda;
+    private final Pointer pointer = new Pointer();
+    private final long bytes;
+    private final FloatBuffer floats;
+    private boolean freed;
+
+    PinnedBuffer(CudaApi cuda, long floatCount, String what) {
+        this.cuda = cuda;
+        this.bytes = 4 * floatCount;
+        Cuda.runtime(cuda.cudaHostAlloc(pointer, Math.max(bytes, 4), JCuda.cudaHostAllocDefault), "cudaHostAlloc",
+                () -> bytes + " bytes for " + what);
+        this.floats = bytes().order(ByteOrder.nativeOrder()).asFloatBuffer();
+        LIVE_BYTES.addAndGet(bytes);
+    }
+
+    /** Pinned bytes this process holds through jresnet right now: 0 once every network is closed. */
+    public static long liveBytes() {
+        return LIVE_BYTES.get();
+    }
+
+    Pointer pointer() {
+        return pointer;
+    }
+
+    /** A view of the whole buffer, positioned at 0. */
+    FloatBuffer floats() {
+        return floats.duplicate().clear();
+    }
+
+    /** The same memory as bytes, positioned at 0. */
+    ByteBuffer bytes() {
+        return cuda.getByteBuffer(pointer, 0, Math.max(bytes, 4));
+    }
+
+    @Override
+    public void close() {
+        if (!freed) {
+            freed = true;
+            LIVE_BYTES.addAndGet(-bytes);
+            Cuda.runtime(cuda.cudaFreeHost(pointer), "cudaFreeHost", () -> bytes + " bytes");
+        }
+    }
+}

@@ -1,35 +1,33 @@
 package dev.jresnet.cli;
 
-import dev.jresnet.Network;
-import dev.jresnet.image.ImageBatches;
-import dev.jresnet.image.ImageDecoder;
+import dev.jresnet.Classification;
+import dev.jresnet.ImageOutput;
+import dev.jresnet.InputException;
+import dev.jresnet.ResNetModel;
 import dev.jresnet.image.ImageFiles;
 import dev.jresnet.image.Labels;
 import dev.jresnet.image.Preprocessing;
-import dev.jresnet.model.FeaturesConfig;
-import dev.jresnet.model.ModelConfig;
 import dev.jresnet.tensor.Npy;
 import dev.jresnet.tensor.Tensor;
-import dev.jresnet.weights.StateDict;
-import dev.jresnet.weights.WeightsFiles;
-import dev.jresnet.weights.WeightsValidator;
+import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 
 @Command(name = "classify", mixinStandardHelpOptions = true,
-        description = {"Classify image files (JPEG, PNG; directories are walked) with torchvision's ImageNet "
-                + "evaluation transform, printing the top-k classes. Unreadable files are listed at the end, with why."})
+        description = {"Classify image files (JPEG, PNG, BMP, GIF; directories are walked) with torchvision's ImageNet "
+                + "evaluation transform, printing the top-k classes of each. Files that cannot be read are listed in "
+                + "the output with their reason (status failed) and make the exit code 1."})
 final class ClassifyCommand implements Callable<Integer> {
     @Mixin
     ModelOptions model;
@@ -72,7 +70,8 @@ final class ClassifyCommand implements Callable<Integer> {
     @Option(names = "--std", split = ",", description = "Normalization std (default: 0.229,0.224,0.225).")
     float[] std;
 
-    @Option(names = "--decode-threads", description = "Threads decoding images ahead of the network (default: cores, at most 4).")
+    @Option(names = "--decode-threads", description = "Threads decoding images ahead of the network (default: cores, at "
+            + "most 4).")
     Integer decodeThreads;
 
     @Mixin
@@ -80,55 +79,71 @@ final class ClassifyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        Options.atLeast("--batch", batch, 1);
+        Options.atLeast("--top", top, 1);
+        Options.atLeast("--resize", resize, 1);
+        Options.atLeast("--crop", crop, 1);
         if (features && output == null) {
-            throw new IllegalArgumentException("--features writes to --output FILE.npy; give one");
+            throw new dev.jresnet.InvalidOptionException("--features writes to --output FILE.npy; give one");
         }
-        ModelConfig config = model.config();
-        StateDict state = WeightsFiles.read(weights);
-        WeightsValidator.check(config.graph(), state, weights.toString());
-        if (features) {
-            config = new FeaturesConfig(config);
-            state = state.selectFor(config.graph());
+        if (output != null) {
+            Options.writable("--output", output);
         }
-        Preprocessing pre = new Preprocessing(resize, crop, mean != null ? mean : Preprocessing.IMAGENET.mean(),
-                std != null ? std : Preprocessing.IMAGENET.std());
-        Labels names = labels != null ? Labels.read(labels) : Labels.imagenet();
+        Options.readable("--weights", weights);
         List<Path> files = ImageFiles.collect(inputs);
-        int threads = decodeThreads != null ? decodeThreads : Math.min(4, Runtime.getRuntime().availableProcessors());
-        PrintStream out = System.out;
-        ClassificationWriter writer = new ClassificationWriter(format, out, names, top, features);
-        List<Tensor> results = new ArrayList<>();
-        List<String> unreadable = new ArrayList<>();
-        int row = 0;
+        if (files.isEmpty()) {
+            throw new InputException("no images in " + inputs + " (classify reads .jpg, .jpeg, .png, .bmp and .gif files)");
+        }
+        ResNetModel.Builder builder = ResNetModel.builder().config(model.config()).weights(weights)
+                .preprocessing(new Preprocessing(resize, crop, mean != null ? mean : Preprocessing.IMAGENET.mean(),
+                        std != null ? std : Preprocessing.IMAGENET.std()))
+                .top(top);
+        if (labels != null) {
+            builder.labels(Labels.read(Options.readable("--labels", labels)));
+        }
+        if (decodeThreads != null) {
+            builder.decodeThreads(Options.atLeast("--decode-threads", decodeThreads, 1));
+        }
+        device.configure(builder).maxBatch(Math.min(batch, device.maxBatch));
+        ClassificationWriter writer = new ClassificationWriter(format, System.out);
+        List<float[]> rows = new ArrayList<>();
+        List<String> failed = new ArrayList<>();
         long start = System.nanoTime();
-        try (Network net = device.open(config, state, weights.toString(), batch, crop, crop);
-             ImageBatches images = new ImageBatches(files, pre, new ImageDecoder(), threads, 2 * batch);
-             ProgressBar bar = progressBar(files.size())) {
-            writer.header();
-            for (List<ImageBatches.Item> items = images.next(batch); !items.isEmpty(); items = images.next(batch)) {
-                List<ImageBatches.Item> ok = items.stream().filter(ImageBatches.Item::ok).toList();
-                items.stream().filter(i -> !i.ok()).forEach(i -> unreadable.add(i.path() + ": " + i.error()));
-                if (!ok.isEmpty()) {
-                    Tensor logits = net.forward(stack(ok, pre.crop()));
-                    writer.write(ok, logits, row);
-                    results.add(logits);
-                    row += ok.size();
+        try (ResNetModel net = builder.build(); ProgressBar bar = progressBar(files.size())) {
+            System.err.println(net.config().name() + " on " + net.deviceChoice());
+            writer.header(features);
+            Consumer<ImageOutput> each = o -> {
+                if (!o.ok()) {
+                    failed.add(o.source() + ": " + o.failure());
+                } else if (output != null) {
+                    rows.add(o.values());
+                }
+                if (features) {
+                    writer.features(o, o.ok() ? rows.size() - 1 : -1);
+                } else {
+                    writer.classification(net.classification(o));
                 }
                 if (bar != null) {
-                    bar.stepBy(items.size());
+                    bar.step();
                 }
+            };
+            if (features) {
+                net.features(files, each);
+            } else {
+                net.logits(files, each);
             }
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         if (output != null) {
-            Npy.write(output, concatenate(results));
+            Npy.write(output, stack(rows));
         }
-        int done = files.size() - unreadable.size();
-        System.err.printf("%d images classified in %.1f s (%.1f images/s)%s%n", done, seconds, done / seconds,
-                output != null ? ", " + (features ? "features" : "logits") + " written to " + output : "");
-        if (!unreadable.isEmpty()) {
-            System.err.println(unreadable.size() + " files could not be read:");
-            unreadable.forEach(u -> System.err.println("  " + u));
+        int done = files.size() - failed.size();
+        System.err.printf(Locale.ROOT, "%d of %d images classified in %.1f s (%.1f images/s)%s%n", done, files.size(), seconds,
+                done / seconds, output != null ? ", " + (features ? "features" : "logits") + " written to " + output : "");
+        if (!failed.isEmpty()) {
+            System.err.println(failed.size() + " files could not be read:");
+            failed.forEach(f -> System.err.println("  " + f));
+            return 1;
         }
         return 0;
     }
@@ -142,23 +157,11 @@ final class ClassifyCommand implements Callable<Integer> {
                 .setConsumer(new ConsoleProgressBarConsumer(System.err)).build();
     }
 
-    private static Tensor stack(List<ImageBatches.Item> items, int crop) {
-        Tensor batch = Tensor.zeros(items.size(), 3, crop, crop);
-        int size = 3 * crop * crop;
-        for (int i = 0; i < items.size(); i++) {
-            System.arraycopy(items.get(i).input().data(), 0, batch.data(), i * size, size);
-        }
-        return batch;
-    }
-
-    private static Tensor concatenate(List<Tensor> parts) {
-        int rows = parts.stream().mapToInt(t -> t.dim(0)).sum();
-        int width = parts.isEmpty() ? 0 : parts.get(0).dim(1);
-        Tensor all = Tensor.zeros(rows, width);
-        int at = 0;
-        for (Tensor t : parts) {
-            System.arraycopy(t.data(), 0, all.data(), at, t.size());
-            at += t.size();
+    private static Tensor stack(List<float[]> rows) {
+        int width = rows.isEmpty() ? 0 : rows.get(0).length;
+        Tensor all = Tensor.zeros(rows.size(), width);
+        for (int i = 0; i < rows.size(); i++) {
+            System.arraycopy(rows.get(i), 0, all.data(), i * width, width);
         }
         return all;
     }

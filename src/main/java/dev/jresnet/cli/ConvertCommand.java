@@ -1,5 +1,7 @@
 package dev.jresnet.cli;
 
+import dev.jresnet.InvalidOptionException;
+
 import dev.jresnet.weights.DType;
 import dev.jresnet.weights.SafetensorsWriter;
 import dev.jresnet.weights.StateDict;
@@ -28,7 +30,7 @@ final class ConvertCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (dtype != null && !dtype.floating()) {
-            throw new IllegalArgumentException("--dtype must be F32, F16 or BF16");
+            throw new InvalidOptionException("--dtype must be F32, F16 or BF16");
         }
         StateDict weights = WeightsFiles.read(in);
         SafetensorsWriter.write(out, dtype == null ? weights : weights.convertFloatsTo(dtype),

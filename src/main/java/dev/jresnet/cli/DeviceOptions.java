@@ -1,33 +1,27 @@
 package dev.jresnet.cli;
 
-import dev.jresnet.Network;
-import dev.jresnet.cpu.CpuOptions;
-import dev.jresnet.cpu.CpuResNet;
-import dev.jresnet.gpu.GpuOptions;
-import dev.jresnet.gpu.GpuResNet;
+import dev.jresnet.Device;
+import dev.jresnet.ResNetModel;
 import dev.jresnet.gpu.Schedule;
-import dev.jresnet.model.ModelConfig;
-import dev.jresnet.plan.PlannerOptions;
 import dev.jresnet.plan.Precision;
-import dev.jresnet.weights.StateDict;
 import picocli.CommandLine.Option;
 
-/** Where a command runs its network: --device cpu|gpu, and for the GPU its schedule and maximum batch. */
+/** Where and how a command runs its network: the device, the schedule, the precision, the GPU's batch and graphs. */
 final class DeviceOptions {
-    enum Device { CPU, GPU }
+    @Option(names = "--device", defaultValue = "auto", paramLabel = "DEVICE", description = "cpu, gpu, gpu:N or auto "
+            + "(default: the first GPU when one is usable, else the CPU; the choice and its reason are printed).")
+    String device;
 
-    @Option(names = "--device", defaultValue = "cpu", description = "cpu (default) or gpu.")
-    Device device;
+    @Option(names = "--gpu", paramLabel = "N", description = "Which GPU, as CUDA numbers them (CUDA_VISIBLE_DEVICES "
+            + "renumbers them): the same as --device gpu:N.")
+    Integer gpu;
 
-    @Option(names = "--gpu", defaultValue = "0", paramLabel = "N", description = "GPU: which one, numbered as CUDA numbers "
-            + "them (default 0; CUDA_VISIBLE_DEVICES renumbers them).")
-    int gpu;
-
-    @Option(names = "--schedule", defaultValue = "fused", description = "GPU schedule: fused (default) or reference.")
+    @Option(names = "--schedule", defaultValue = "fused", description = "fused (default: BatchNorm folded, ReLU and the "
+            + "residual fused into the convolutions) or reference (each its own operation), on either device.")
     Schedule schedule;
 
-    @Option(names = "--max-batch", defaultValue = "32", description = "GPU: largest batch run at once (default 32); "
-            + "larger inputs are split.")
+    @Option(names = "--max-batch", defaultValue = "32", description = "The most images run at once (default 32): GPU "
+            + "buffers are sized for it; larger batches are split.")
     int maxBatch;
 
     @Option(names = "--cuda-graphs", description = "GPU: replay each batch size's forward pass as a CUDA graph "
@@ -39,17 +33,18 @@ final class DeviceOptions {
             + "results; the GPU runs fp32 only so far.")
     Precision precision;
 
-    /** The network for inputs of height x width, with at most {@code batch} images per call. */
-    Network open(ModelConfig config, StateDict weights, String source, int batch, int height, int width) {
-        if (precision != Precision.FP32 && (device == Device.GPU || precision == Precision.TF32)) {
-            throw new IllegalArgumentException("--precision " + precision.label() + " is not available on the " + device
-                    + " yet; fp32 is" + (device == Device.CPU ? ", and fp16 (emulated)" : ""));
+    /** The device asked for: --gpu N wins over --device. */
+    Device device() {
+        if (gpu != null) {
+            Options.atLeast("--gpu", gpu, 0);
+            return Device.gpu(gpu);
         }
-        if (device == Device.GPU) {
-            return GpuResNet.create(config, weights, source, GpuOptions.defaults().withSchedule(schedule)
-                    .withMaxBatch(Math.max(1, Math.min(maxBatch, batch))).withInputSize(height, width).withCudaGraphs(cudaGraphs)
-                    .withDevice(gpu));
-        }
-        return CpuResNet.create(config, weights, source, PlannerOptions.FUSED.withPrecision(precision), CpuOptions.fast());
+        return Device.parse(device);
+    }
+
+    /** Applies these options to a model being built. */
+    ResNetModel.Builder configure(ResNetModel.Builder builder) {
+        Options.atLeast("--max-batch", maxBatch, 1);
+        return builder.device(device()).schedule(schedule).precision(precision).maxBatch(maxBatch).cudaGraphs(cudaGraphs);
     }
 }

@@ -1,16 +1,15 @@
 package dev.jresnet.cli;
 
-import dev.jresnet.Network;
-import dev.jresnet.model.ModelConfig;
+import dev.jresnet.InputException;
+import dev.jresnet.ResNetModel;
 import dev.jresnet.tensor.Npy;
 import dev.jresnet.tensor.Tensor;
-import dev.jresnet.weights.WeightsFiles;
-import dev.jresnet.weights.StateDict;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 
 @Command(name = "infer", mixinStandardHelpOptions = true,
@@ -33,20 +32,23 @@ final class InferCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Tensor batch = Npy.read(input);
-        if (batch.rank() != 4) {
-            throw new IllegalArgumentException(input + ": expected an (N, C, H, W) batch, got shape " + batch.shapeString());
+        Options.writable("--output", output);
+        Options.readable("--weights", weights);
+        Tensor batch = Npy.read(Options.readable("--input", input));
+        if (batch.rank() != 4 || batch.dim(0) < 1) {
+            throw new InputException(input + ": expected an (N, C, H, W) batch, got shape " + batch.shapeString());
         }
-        ModelConfig config = model.config();
-        StateDict state = WeightsFiles.read(weights);
         long start = System.nanoTime();
         Tensor logits;
-        try (Network net = device.open(config, state, weights.toString(), batch.dim(0), batch.dim(2), batch.dim(3))) {
+        ResNetModel.Builder builder = device.configure(ResNetModel.builder().config(model.config()).weights(weights)
+                .inputSize(batch.dim(2), batch.dim(3)));
+        try (ResNetModel net = builder.build()) {
             logits = net.forward(batch);
+            System.err.println(net.config().name() + " on " + net.deviceChoice());
         }
         Npy.write(output, logits);
-        System.err.printf("%s on the %s: %d images %s in %.1f ms, logits %s written to %s%n", config.name(), device.device,
-                batch.dim(0), batch.shapeString(), (System.nanoTime() - start) / 1e6, logits.shapeString(), output);
+        System.err.printf(Locale.ROOT, "%d images %s in %.1f ms, logits %s written to %s%n", batch.dim(0),
+                batch.shapeString(), (System.nanoTime() - start) / 1e6, logits.shapeString(), output);
         return 0;
     }
 }

@@ -1,5 +1,7 @@
 package dev.jresnet.cli;
 
+import dev.jresnet.InvalidOptionException;
+
 import dev.jresnet.model.ModelConfig;
 import dev.jresnet.model.ModelDescription;
 import dev.jresnet.model.ResNetConfig;
@@ -34,7 +36,7 @@ final class ModelOptions {
     ModelConfig config() throws IOException {
         if (choice.config != null) {
             if (numClasses != null || inChannels != null) {
-                throw new IllegalArgumentException("--num-classes and --in-channels go with --arch; with --config set "
+                throw new InvalidOptionException("--num-classes and --in-channels go with --arch; with --config set "
                         + "num_classes and in_channels in " + choice.config);
             }
             return ModelDescription.resolve(choice.config);

@@ -1,5 +1,7 @@
 package dev.jresnet.cli;
 
+import dev.jresnet.InvalidOptionException;
+
 import dev.jresnet.weights.DType;
 import dev.jresnet.weights.RandomWeights;
 import dev.jresnet.weights.SafetensorsWriter;
@@ -32,7 +34,7 @@ final class RandomWeightsCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (!dtype.floating()) {
-            throw new IllegalArgumentException("--dtype must be F32, F16 or BF16");
+            throw new InvalidOptionException("--dtype must be F32, F16 or BF16");
         }
         var config = model.config();
         StateDict weights = RandomWeights.generate(config.graph(), seed);

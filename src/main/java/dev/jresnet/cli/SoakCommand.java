@@ -1,6 +1,8 @@
 package dev.jresnet.cli;
 
-import dev.jresnet.Network;
+import dev.jresnet.Device;
+import dev.jresnet.ResNetModel;
+
 import dev.jresnet.bench.MemorySnapshot;
 import dev.jresnet.model.ModelConfig;
 import dev.jresnet.tensor.SeededRandom;
@@ -37,15 +39,19 @@ final class SoakCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (batches < 1 || every < 1) {
-            throw new IllegalArgumentException("--batches and --every must be positive, got " + batches + " and " + every);
-        }
+        Options.atLeast("--batches", batches, 1);
+        Options.atLeast("--every", every, 1);
+        Options.atLeast("--batch", batch, 1);
+        Options.atLeast("--size", size, 1);
         ModelConfig config = model.config();
         Tensor input = SeededRandom.normal(1, batch, config.graph().inputChannels(), size, size);
-        boolean gpu = device.device == DeviceOptions.Device.GPU;
-        System.out.printf("%s, %d batches of %d at %dx%d on the %s%n", config.name(), batches, batch, size, size, device.device);
-        System.out.println("  batches   heap MiB  direct MiB    RSS MiB  pinned MiB  GPU free MiB   ms/batch");
-        try (Network net = device.open(config, RandomWeights.generate(config.graph(), 1), "seeded weights", batch, size, size)) {
+        ResNetModel.Builder builder = device.configure(ResNetModel.builder().config(config)
+                .weights(RandomWeights.generate(config.graph(), 1), "seeded weights").inputSize(size, size))
+                .maxBatch(Math.min(batch, device.maxBatch));
+        try (ResNetModel net = builder.build()) {
+            boolean gpu = net.device().kind() == Device.Kind.GPU;
+            System.out.printf("%s, %d batches of %d at %dx%d on %s%n", config.name(), batches, batch, size, size, net.deviceChoice());
+            System.out.println("  batches   heap MiB  direct MiB    RSS MiB  pinned MiB  GPU free MiB   ms/batch");
             net.forward(input); // warm-up: lazy plans, algorithms and JIT before the first figure
             report(0, MemorySnapshot.take(gpu), 0);
             // Growth is measured from the end of the first interval: during it the JVM still sizes its heap and

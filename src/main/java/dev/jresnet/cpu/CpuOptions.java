@@ -1,5 +1,7 @@
 package dev.jresnet.cpu;
 
+import dev.jresnet.InvalidOptionException;
+
 /**
  * How a {@link CpuResNet} computes: which kernels, on how many threads.
  *
@@ -16,7 +18,7 @@ public record CpuOptions(Kernels kernels, int threads) {
 
     public CpuOptions {
         if (threads < 1) {
-            throw new IllegalArgumentException("threads must be at least 1, got " + threads);
+            throw new InvalidOptionException("threads must be at least 1, got " + threads);
         }
     }
 

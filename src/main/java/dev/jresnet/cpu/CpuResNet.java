@@ -1,5 +1,9 @@
 package dev.jresnet.cpu;
 
+import dev.jresnet.InvalidOptionException;
+
+import dev.jresnet.InputException;
+
 import dev.jresnet.Network;
 import dev.jresnet.model.Graph;
 import dev.jresnet.model.ModelConfig;
@@ -38,7 +42,7 @@ public final class CpuResNet implements Network {
 
     private CpuResNet(Graph graph, StateDict weights, String source, PlannerOptions options, CpuOptions cpu) {
         if (options.precision() == Precision.TF32) {
-            throw new IllegalArgumentException("TF32 is a GPU tensor-core mode; the CPU runs fp32, or fp16 emulated "
+            throw new InvalidOptionException("TF32 is a GPU tensor-core mode; the CPU runs fp32, or fp16 emulated "
                     + "(binary16 weights and activations, fp32 arithmetic)");
         }
         WeightsValidator.check(graph, weights, source);
@@ -92,7 +96,7 @@ public final class CpuResNet implements Network {
     /** Like {@link #forward(Tensor)}, adding each op's wall time to {@code times}: for benchmarks. */
     public Tensor forward(Tensor batch, OpTimes times) {
         if (batch.rank() != 4) {
-            throw new IllegalArgumentException("expected an (N, C, H, W) batch, got shape " + batch.shapeString());
+            throw new InputException("expected an (N, C, H, W) batch, got shape " + batch.shapeString());
         }
         return executor(new Shape(batch.dim(1), batch.dim(2), batch.dim(3))).run(batch, times);
     }

@@ -10,7 +10,6 @@ import jdk.incubator.vector.VectorSpecies;
  * module is present ({@link #measure(int)} answers NaN otherwise).
  */
 public final class FmaPeak {
-    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int CHAINS = 12;
 
     private FmaPeak() {
@@ -18,7 +17,7 @@ public final class FmaPeak {
 
     /** The width of the vectors {@link #measure(int)} uses, in bits, or 0 without the Vector API. */
     public static int vectorBits() {
-        if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
+        if (!VectorApi.enabled()) {
             return 0;
         }
         try {
@@ -30,7 +29,7 @@ public final class FmaPeak {
 
     /** GFLOP/s of {@code threads} threads together, or NaN without the Vector API. */
     public static double measure(int threads) {
-        if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
+        if (!VectorApi.enabled()) {
             return Double.NaN;
         }
         try {
@@ -40,7 +39,10 @@ public final class FmaPeak {
         }
     }
 
+    /** The measurement itself, in its own class so that nothing of the Vector API is linked before the module check. */
     static final class Run {
+        private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+
         private Run() {
         }
 

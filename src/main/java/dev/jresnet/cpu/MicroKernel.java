@@ -46,7 +46,7 @@ interface MicroKernel {
      */
     static List<MicroKernel> available() {
         List<MicroKernel> kernels = new ArrayList<>();
-        if (ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()) {
+        if (VectorApi.enabled()) {
             for (String name : new String[]{"dev.jresnet.cpu.Vector512MicroKernel", "dev.jresnet.cpu.VectorMicroKernel"}) {
                 try {
                     kernels.add((MicroKernel) Class.forName(name).getDeclaredConstructor().newInstance());
@@ -54,6 +54,9 @@ interface MicroKernel {
                     // The module is there but these vectors are not native here (see the kernel's constructor).
                 }
             }
+        }
+        if (kernels.isEmpty()) {
+            VectorApi.warnIfMissing();
         }
         kernels.add(new ScalarMicroKernel());
         return List.copyOf(kernels);

@@ -1,5 +1,7 @@
 package dev.jresnet.gpu;
 
+import dev.jresnet.InvalidOptionException;
+
 import dev.jresnet.gpu.internal.AlgorithmCache;
 
 import java.nio.file.Path;
@@ -21,13 +23,13 @@ public record GpuOptions(Schedule schedule, int maxBatch, int height, int width,
                          int device) {
     public GpuOptions {
         if (device < 0) {
-            throw new IllegalArgumentException("the GPU number must be 0 or more, got " + device);
+            throw new InvalidOptionException("the GPU number must be 0 or more, got " + device);
         }
         if (maxBatch < 1) {
-            throw new IllegalArgumentException("maxBatch must be at least 1, got " + maxBatch);
+            throw new InvalidOptionException("maxBatch must be at least 1, got " + maxBatch);
         }
         if (height < 1 || width < 1) {
-            throw new IllegalArgumentException("input size must be positive, got " + height + "x" + width);
+            throw new InvalidOptionException("input size must be positive, got " + height + "x" + width);
         }
     }
 

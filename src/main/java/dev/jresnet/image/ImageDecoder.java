@@ -9,11 +9,13 @@ import com.drew.metadata.exif.ExifIFD0Directory;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.FileImageInputStream;
+import javax.imageio.stream.MemoryCacheImageInputStream;
 import javax.imageio.stream.ImageInputStream;
 import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
 import java.awt.image.IndexColorModel;
 import java.awt.image.Raster;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Iterator;
@@ -37,23 +39,55 @@ public final class ImageDecoder {
 
     /** @throws UnreadableImageException naming the file and why it could not be decoded */
     public RgbImage decode(Path file) throws UnreadableImageException {
-        BufferedImage image;
         // A FileImageInputStream closes its file when it is closed; an ImageInputStream wrapped around an
         // InputStream does not close that stream, which leaked a file descriptor per image (found by fuzzing).
         try (ImageInputStream in = new FileImageInputStream(file.toFile())) {
+            return Orientation.apply(toRgb(read(in, file.toString())), exifOrientation(() -> ImageMetadataReader.readMetadata(
+                    file.toFile())));
+        } catch (IOException e) {
+            throw new UnreadableImageException(file, "cannot be decoded: " + e.getMessage());
+        }
+    }
+
+    /**
+     * An encoded image held in memory (a file's bytes, an upload, a database blob).
+     *
+     * @param source what to call it in errors
+     */
+    public RgbImage decode(byte[] encoded, String source) throws UnreadableImageException {
+        try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(encoded))) {
+            return Orientation.apply(toRgb(read(in, source)), exifOrientation(() -> ImageMetadataReader.readMetadata(
+                    new ByteArrayInputStream(encoded))));
+        } catch (IOException e) {
+            throw new UnreadableImageException(source, "cannot be decoded: " + e.getMessage());
+        }
+    }
+
+    /** An image already decoded by the caller: only converted to RGB (its orientation is the caller's). */
+    public RgbImage decode(BufferedImage image, String source) throws UnreadableImageException {
+        long pixels = (long) image.getWidth() * image.getHeight();
+        if (pixels > limits.maxPixels()) {
+            throw new UnreadableImageException(source, image.getWidth() + "x" + image.getHeight() + " = " + pixels
+                    + " pixels, over the limit of " + limits.maxPixels() + " (maxPixels)");
+        }
+        return toRgb(image);
+    }
+
+    private BufferedImage read(ImageInputStream in, String source) throws UnreadableImageException {
+        try {
             Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
             if (!readers.hasNext()) {
-                throw new UnreadableImageException(file, "not an image format this build reads (JPEG, PNG, BMP, GIF)");
+                throw new UnreadableImageException(source, "not an image format this build reads (JPEG, PNG, BMP, GIF)");
             }
             ImageReader reader = readers.next();
             try {
                 reader.setInput(in, true, true);
                 long pixels = (long) reader.getWidth(0) * reader.getHeight(0);
                 if (pixels > limits.maxPixels()) {
-                    throw new UnreadableImageException(file, reader.getWidth(0) + "x" + reader.getHeight(0) + " = " + pixels
+                    throw new UnreadableImageException(source, reader.getWidth(0) + "x" + reader.getHeight(0) + " = " + pixels
                             + " pixels, over the limit of " + limits.maxPixels() + " (maxPixels)");
                 }
-                image = reader.read(0);
+                return reader.read(0);
             } finally {
                 reader.dispose();
             }
@@ -61,9 +95,8 @@ public final class ImageDecoder {
             if (e instanceof UnreadableImageException u) {
                 throw u;
             }
-            throw new UnreadableImageException(file, "cannot be decoded: " + e.getMessage());
+            throw new UnreadableImageException(source, "cannot be decoded: " + e.getMessage());
         }
-        return Orientation.apply(toRgb(image), exifOrientation(file));
     }
 
     static RgbImage toRgb(BufferedImage image) {
@@ -113,10 +146,15 @@ public final class ImageDecoder {
         return bits == 8 ? value : bits > 8 ? value >> (bits - 8) : value * 255 / ((1 << bits) - 1);
     }
 
+    /** Where the metadata comes from: a file or bytes. */
+    private interface MetadataSource {
+        Metadata read() throws ImageProcessingException, IOException;
+    }
+
     /** EXIF orientation 1..8, or 1 when there is none (or the metadata cannot be read). */
-    static int exifOrientation(Path file) {
+    static int exifOrientation(MetadataSource source) {
         try {
-            Metadata metadata = ImageMetadataReader.readMetadata(file.toFile());
+            Metadata metadata = source.read();
             ExifIFD0Directory exif = metadata.getFirstDirectoryOfType(ExifIFD0Directory.class);
             if (exif != null && exif.containsTag(ExifIFD0Directory.TAG_ORIENTATION)) {
                 int o = exif.getInt(ExifIFD0Directory.TAG_ORIENTATION);

@@ -23,6 +23,11 @@ public final class Labels {
         }
     }
 
+    /** No names: every class is called "class N". */
+    public static Labels none() {
+        return new Labels(List.of());
+    }
+
     public static Labels read(Path file) throws IOException {
         return new Labels(Files.readAllLines(file, StandardCharsets.UTF_8).stream().map(String::strip).toList());
     }

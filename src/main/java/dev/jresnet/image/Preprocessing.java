@@ -1,5 +1,7 @@
 package dev.jresnet.image;
 
+import dev.jresnet.InvalidOptionException;
+
 import dev.jresnet.tensor.Tensor;
 
 /**
@@ -13,11 +15,11 @@ public record Preprocessing(int resize, int crop, float[] mean, float[] std) {
 
     public Preprocessing {
         if (resize < 1 || crop < 1 || mean.length != 3 || std.length != 3) {
-            throw new IllegalArgumentException("resize and crop must be positive, mean and std three values each");
+            throw new InvalidOptionException("resize and crop must be positive, mean and std three values each");
         }
         for (float s : std) {
             if (!(s > 0)) {
-                throw new IllegalArgumentException("std values must be positive, got " + s);
+                throw new InvalidOptionException("std values must be positive, got " + s);
             }
         }
         mean = mean.clone();

@@ -1,23 +1,29 @@
 package dev.jresnet.image;
 
-import java.io.IOException;
+import dev.jresnet.InputException;
+
 import java.nio.file.Path;
 
-/** An image file that cannot be decoded; the message names the file and the reason. */
-public class UnreadableImageException extends IOException {
+/** An image that cannot be decoded; the message names the image (its file, or what the caller called it) and why. */
+public class UnreadableImageException extends InputException {
     private static final long serialVersionUID = 1L;
 
-    private final Path file;
+    private final String source;
     private final String reason;
 
-    public UnreadableImageException(Path file, String reason) {
-        super(file + ": " + reason);
-        this.file = file;
+    public UnreadableImageException(String source, String reason) {
+        super(source + ": " + reason);
+        this.source = source;
         this.reason = reason;
     }
 
-    public Path file() {
-        return file;
+    public UnreadableImageException(Path file, String reason) {
+        this(file.toString(), reason);
+    }
+
+    /** The file, or the name the caller gave an image it passed as bytes. */
+    public String source() {
+        return source;
     }
 
     public String reason() {

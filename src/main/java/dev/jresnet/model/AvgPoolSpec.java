@@ -4,10 +4,10 @@ package dev.jresnet.model;
 public record AvgPoolSpec(int kernel, int stride, int padding, boolean ceilMode, boolean countIncludePad) {
     public AvgPoolSpec {
         if (kernel < 1 || stride < 1 || padding < 0) {
-            throw new IllegalArgumentException("invalid average pooling " + this);
+            throw new InvalidModelException("invalid average pooling " + this);
         }
         if (2 * padding > kernel) {
-            throw new IllegalArgumentException("pool padding " + padding + " must be at most half the kernel " + kernel);
+            throw new InvalidModelException("pool padding " + padding + " must be at most half the kernel " + kernel);
         }
     }
 

@@ -12,7 +12,7 @@ final class BlockNetValidation {
         ModelLimits.check("in_channels", inChannels, ModelLimits.MAX_CHANNELS);
         ModelLimits.check("num_classes", numClasses, ModelLimits.MAX_CLASSES);
         if (!(bnEps > 0)) {
-            throw new IllegalArgumentException("batch_norm.eps must be positive, got " + bnEps);
+            throw new InvalidModelException("batch_norm.eps must be positive, got " + bnEps);
         }
         ModelLimits.check("stem.channels", stem.channels(), ModelLimits.MAX_CHANNELS);
         ModelLimits.check("stem.stride", stem.stride(), ModelLimits.MAX_WINDOW);
@@ -23,7 +23,7 @@ final class BlockNetValidation {
         }
         oddKernel("stem.kernel_size", stem.kernelSize());
         if (stages.isEmpty()) {
-            throw new IllegalArgumentException("stages must list at least one stage");
+            throw new InvalidModelException("stages must list at least one stage");
         }
         oddKernel("block.kernel_size", b.kernelSize());
         ModelLimits.check("block.dilation", b.dilation(), ModelLimits.MAX_WINDOW);
@@ -37,17 +37,17 @@ final class BlockNetValidation {
             ModelLimits.check(where + ".blocks", s.blocks(), ModelLimits.MAX_BLOCKS);
             blocks += s.blocks();
             if (b.depthwise() && s.channels() % channels != 0) {
-                throw new IllegalArgumentException("block.depthwise: " + where + " goes from " + channels + " to "
+                throw new InvalidModelException("block.depthwise: " + where + " goes from " + channels + " to "
                         + s.channels() + " channels; a depthwise convolution needs a whole multiple");
             }
             boolean changes = s.stride() != 1 || s.channels() != channels;
             boolean pooled = b.shortcut() == BlockNetConfig.Shortcut.MAX_POOL || b.shortcut() == BlockNetConfig.Shortcut.AVG_POOL;
             if (b.residual() && changes && pooled && s.channels() != channels) {
-                throw new IllegalArgumentException("block.shortcut: " + b.shortcut().name().toLowerCase()
+                throw new InvalidModelException("block.shortcut: " + b.shortcut().name().toLowerCase()
                         + " needs equal channel counts, but " + where + " goes from " + channels + " to " + s.channels());
             }
             if (b.residual() && changes && b.shortcut() == BlockNetConfig.Shortcut.IDENTITY_PAD && s.channels() < channels) {
-                throw new IllegalArgumentException("block.shortcut: identity_pad cannot reduce channels, but " + where
+                throw new InvalidModelException("block.shortcut: identity_pad cannot reduce channels, but " + where
                         + " goes from " + channels + " to " + s.channels());
             }
             channels = s.channels();
@@ -58,7 +58,7 @@ final class BlockNetValidation {
     private static void oddKernel(String option, int k) {
         ModelLimits.check(option, k, ModelLimits.MAX_WINDOW);
         if (k % 2 == 0) {
-            throw new IllegalArgumentException(option + " must be odd (so padding keeps the size), got " + k);
+            throw new InvalidModelException(option + " must be odd (so padding keeps the size), got " + k);
         }
     }
 }

@@ -6,10 +6,10 @@ public record ConvSpec(int inChannels, int outChannels, int kernelH, int kernelW
     public ConvSpec {
         if (inChannels < 1 || outChannels < 1 || kernelH < 1 || kernelW < 1 || strideH < 1 || strideW < 1
                 || padH < 0 || padW < 0 || dilationH < 1 || dilationW < 1 || groups < 1) {
-            throw new IllegalArgumentException("invalid convolution " + this);
+            throw new InvalidModelException("invalid convolution " + this);
         }
         if (inChannels % groups != 0 || outChannels % groups != 0) {
-            throw new IllegalArgumentException("groups=" + groups + " must divide in_channels=" + inChannels
+            throw new InvalidModelException("groups=" + groups + " must divide in_channels=" + inChannels
                     + " and out_channels=" + outChannels);
         }
     }
@@ -31,7 +31,7 @@ public record ConvSpec(int inChannels, int outChannels, int kernelH, int kernelW
 
     public Shape outputShape(Shape input) {
         if (input.channels() != inChannels) {
-            throw new IllegalArgumentException("convolution expects " + inChannels + " input channels, got " + input);
+            throw new InvalidModelException("convolution expects " + inChannels + " input channels, got " + input);
         }
         return new Shape(outChannels,
                 PoolSpec.outputSize(input.height(), kernelH, strideH, padH, dilationH, false, "height"),

@@ -47,7 +47,7 @@ public final class Graph {
     /** Every value's shape for one sample of the given input shape; fails naming the layer that cannot take it. */
     public Shape[] shapes(Shape input) {
         if (input.channels() != inputChannels) {
-            throw new IllegalArgumentException(name + " takes " + inputChannels + " input channels, got " + input);
+            throw new InvalidModelException(name + " takes " + inputChannels + " input channels, got " + input);
         }
         Shape[] shapes = new Shape[valueCount];
         shapes[INPUT] = input;
@@ -59,7 +59,7 @@ public final class Graph {
             try {
                 shapes[node.output()] = node.outputShape(in);
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("input " + input + " does not fit " + name + " at layer "
+                throw new InvalidModelException("input " + input + " does not fit " + name + " at layer "
                         + node.name() + ": " + e.getMessage(), e);
             }
         }
@@ -76,7 +76,7 @@ public final class Graph {
                 return new Graph(name, inputChannels, kept, pool.output(), values);
             }
         }
-        throw new IllegalStateException(name + " has no global average pooling to take features from");
+        throw new InvalidModelException(name + " has no global average pooling to take features from");
     }
 
     /** All state_dict entries the graph reads, in PyTorch's order. */

@@ -17,7 +17,7 @@ final class JsonFields {
 
     JsonFields(JsonNode node, String path, Set<String> allowed) {
         if (node == null || !node.isObject()) {
-            throw new IllegalArgumentException(describe(path) + " must be a JSON object");
+            throw new InvalidModelException(describe(path) + " must be a JSON object");
         }
         this.node = node;
         this.path = path;
@@ -25,7 +25,7 @@ final class JsonFields {
         while (names.hasNext()) {
             String name = names.next();
             if (!allowed.contains(name)) {
-                throw new IllegalArgumentException(child(name) + " is not a known option; known: "
+                throw new InvalidModelException(child(name) + " is not a known option; known: "
                         + String.join(", ", allowed.stream().sorted().toList()));
             }
         }
@@ -46,7 +46,7 @@ final class JsonFields {
             return fallback;
         }
         if (!v.isIntegralNumber() || !v.canConvertToInt()) {
-            throw new IllegalArgumentException(child(key) + " must be an integer, got " + v);
+            throw new InvalidModelException(child(key) + " must be an integer, got " + v);
         }
         return v.intValue();
     }
@@ -57,7 +57,7 @@ final class JsonFields {
             return fallback;
         }
         if (!v.isNumber()) {
-            throw new IllegalArgumentException(child(key) + " must be a number, got " + v);
+            throw new InvalidModelException(child(key) + " must be a number, got " + v);
         }
         return v.doubleValue();
     }
@@ -68,7 +68,7 @@ final class JsonFields {
             return fallback;
         }
         if (!v.isBoolean()) {
-            throw new IllegalArgumentException(child(key) + " must be true or false, got " + v);
+            throw new InvalidModelException(child(key) + " must be true or false, got " + v);
         }
         return v.booleanValue();
     }
@@ -79,7 +79,7 @@ final class JsonFields {
             return fallback;
         }
         if (!v.isTextual()) {
-            throw new IllegalArgumentException(child(key) + " must be a string, got " + v);
+            throw new InvalidModelException(child(key) + " must be a string, got " + v);
         }
         return v.textValue();
     }
@@ -99,7 +99,7 @@ final class JsonFields {
         for (E e : type.getEnumConstants()) {
             names.add(e.name().toLowerCase());
         }
-        throw new IllegalArgumentException(child(key) + " must be one of " + String.join(", ", names) + ", got \"" + v + "\"");
+        throw new InvalidModelException(child(key) + " must be one of " + String.join(", ", names) + ", got \"" + v + "\"");
     }
 
     JsonFields object(String key, Set<String> allowed) {
@@ -109,7 +109,7 @@ final class JsonFields {
     List<JsonNode> array(String key, int requiredSize) {
         JsonNode v = node.get(key);
         if (v == null || !v.isArray() || (requiredSize >= 0 && v.size() != requiredSize)) {
-            throw new IllegalArgumentException(child(key) + " must be an array"
+            throw new InvalidModelException(child(key) + " must be an array"
                     + (requiredSize >= 0 ? " of " + requiredSize + " entries" : ""));
         }
         List<JsonNode> items = new ArrayList<>();

@@ -86,7 +86,7 @@ public final class ModelDescription {
             }
             return blockNet(new JsonFields(root, "", BLOCKNET_KEYS));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(source + ": " + e.getMessage(), e);
+            throw new InvalidModelException(source + ": " + e.getMessage(), e);
         }
     }
 
@@ -98,7 +98,7 @@ public final class ModelDescription {
             List<JsonNode> d = f.array("replace_stride_with_dilation", 3);
             for (JsonNode b : d) {
                 if (!b.isBoolean()) {
-                    throw new IllegalArgumentException("replace_stride_with_dilation must hold true/false values");
+                    throw new InvalidModelException("replace_stride_with_dilation must hold true/false values");
                 }
             }
             c = c.withReplaceStrideWithDilation(d.get(0).booleanValue(), d.get(1).booleanValue(), d.get(2).booleanValue());
@@ -108,7 +108,7 @@ public final class ModelDescription {
 
     private static BlockNetConfig blockNet(JsonFields f) {
         if (!f.has("stages")) {
-            throw new IllegalArgumentException("needs either \"arch\" (a torchvision architecture) or \"stages\"");
+            throw new InvalidModelException("needs either \"arch\" (a torchvision architecture) or \"stages\"");
         }
         JsonFields bn = f.has("batch_norm") ? f.object("batch_norm", Set.of("eps", "momentum")) : null;
         List<BlockNetConfig.Stage> stages = new ArrayList<>();

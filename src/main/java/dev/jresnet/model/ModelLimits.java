@@ -22,10 +22,10 @@ public final class ModelLimits {
     /** @throws IllegalArgumentException naming {@code option} unless {@code 1 <= value <= max} */
     static void check(String option, long value, long max) {
         if (value < 1) {
-            throw new IllegalArgumentException(option + " must be positive, got " + value);
+            throw new InvalidModelException(option + " must be positive, got " + value);
         }
         if (value > max) {
-            throw new IllegalArgumentException(option + " is " + value + "; jresnet allows at most " + max
+            throw new InvalidModelException(option + " is " + value + "; jresnet allows at most " + max
                     + " (ModelLimits)");
         }
     }

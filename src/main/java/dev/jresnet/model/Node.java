@@ -48,7 +48,7 @@ public sealed interface Node {
                 default -> false;
             };
             if (tooWide) {
-                throw new IllegalArgumentException(name + ": " + paddingMode.pytorchName() + " padding of " + spec.padH()
+                throw new InvalidModelException(name + ": " + paddingMode.pytorchName() + " padding of " + spec.padH()
                         + "x" + spec.padW() + " does not fit an input of " + s.height() + "x" + s.width());
             }
             return spec.outputShape(s);
@@ -81,7 +81,7 @@ public sealed interface Node {
 
         public Shape outputShape(List<Shape> in) {
             if (in.get(0).channels() != channels) {
-                throw new IllegalArgumentException(name + " expects " + channels + " channels, got " + in.get(0));
+                throw new InvalidModelException(name + " expects " + channels + " channels, got " + in.get(0));
             }
             return in.get(0);
         }
@@ -152,7 +152,7 @@ public sealed interface Node {
         public Shape outputShape(List<Shape> in) {
             Shape s = in.get(0);
             if (s.elements() != inFeatures) {
-                throw new IllegalArgumentException(name + " expects " + inFeatures + " features, got " + s);
+                throw new InvalidModelException(name + " expects " + inFeatures + " features, got " + s);
             }
             return new Shape(outFeatures, 1, 1);
         }
@@ -203,7 +203,7 @@ public sealed interface Node {
         public Shape outputShape(List<Shape> in) {
             Shape s = in.get(0);
             if (padBefore < 0 || s.channels() + padBefore > outChannels) {
-                throw new IllegalArgumentException(name + " cannot pad " + s.channels() + " channels to " + outChannels
+                throw new InvalidModelException(name + " cannot pad " + s.channels() + " channels to " + outChannels
                         + " with " + padBefore + " in front");
             }
             return new Shape(outChannels, (s.height() + stride - 1) / stride, (s.width() + stride - 1) / stride);
@@ -222,7 +222,7 @@ public sealed interface Node {
 
         public Shape outputShape(List<Shape> in) {
             if (!in.get(0).equals(in.get(1))) {
-                throw new IllegalArgumentException(name + " adds " + in.get(0) + " and " + in.get(1));
+                throw new InvalidModelException(name + " adds " + in.get(0) + " and " + in.get(1));
             }
             return in.get(0);
         }

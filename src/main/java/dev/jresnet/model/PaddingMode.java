@@ -20,6 +20,6 @@ public enum PaddingMode {
                 return m;
             }
         }
-        throw new IllegalArgumentException("padding_mode '" + name + "' is not one of zeros, reflect, replicate, circular");
+        throw new InvalidModelException("padding_mode '" + name + "' is not one of zeros, reflect, replicate, circular");
     }
 }

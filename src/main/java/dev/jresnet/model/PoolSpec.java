@@ -4,10 +4,10 @@ package dev.jresnet.model;
 public record PoolSpec(int kernel, int stride, int padding, int dilation, boolean ceilMode) {
     public PoolSpec {
         if (kernel < 1 || stride < 1 || padding < 0 || dilation < 1) {
-            throw new IllegalArgumentException("invalid pooling " + this);
+            throw new InvalidModelException("invalid pooling " + this);
         }
         if (2 * padding > kernel) {
-            throw new IllegalArgumentException("pool padding " + padding + " must be at most half the kernel " + kernel);
+            throw new InvalidModelException("pool padding " + padding + " must be at most half the kernel " + kernel);
         }
     }
 
@@ -24,7 +24,7 @@ public record PoolSpec(int kernel, int stride, int padding, int dilation, boolea
     static int outputSize(int in, int kernel, int stride, int padding, int dilation, boolean ceil, String axis) {
         long span = (long) in + 2L * padding - (long) dilation * (kernel - 1) - 1;
         if (span < 0) {
-            throw new IllegalArgumentException("input " + axis + " " + in + " is smaller than the window ("
+            throw new InvalidModelException("input " + axis + " " + in + " is smaller than the window ("
                     + "kernel " + kernel + ", dilation " + dilation + ", padding " + padding + ")");
         }
         long out = (ceil ? Math.floorDiv(span + stride - 1, stride) : span / stride) + 1;

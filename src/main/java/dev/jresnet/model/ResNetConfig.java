@@ -39,21 +39,21 @@ public record ResNetConfig(String name, BlockKind block, int[] layers, int group
         layers = layers.clone();
         replaceStrideWithDilation = replaceStrideWithDilation.clone();
         if (layers.length != 4 || Arrays.stream(layers).anyMatch(n -> n < 1)) {
-            throw new IllegalArgumentException(name + ": layers must be 4 positive block counts, got " + Arrays.toString(layers));
+            throw new InvalidModelException(name + ": layers must be 4 positive block counts, got " + Arrays.toString(layers));
         }
         if (replaceStrideWithDilation.length != 3) {
-            throw new IllegalArgumentException(name + ": replace_stride_with_dilation must have 3 entries");
+            throw new InvalidModelException(name + ": replace_stride_with_dilation must have 3 entries");
         }
         if (groups < 1 || widthPerGroup < 1) {
-            throw new IllegalArgumentException(name + ": groups and width_per_group must be positive");
+            throw new InvalidModelException(name + ": groups and width_per_group must be positive");
         }
         if (block == BlockKind.BASIC && (groups != 1 || widthPerGroup != 64)) {
-            throw new IllegalArgumentException(name + ": BasicBlock only supports groups=1 and width_per_group=64");
+            throw new InvalidModelException(name + ": BasicBlock only supports groups=1 and width_per_group=64");
         }
         if (block == BlockKind.BASIC) {
             for (boolean dilate : replaceStrideWithDilation) {
                 if (dilate) {
-                    throw new IllegalArgumentException(name + ": dilation > 1 is not supported in BasicBlock");
+                    throw new InvalidModelException(name + ": dilation > 1 is not supported in BasicBlock");
                 }
             }
         }
@@ -61,7 +61,7 @@ public record ResNetConfig(String name, BlockKind block, int[] layers, int group
             ModelLimits.check("num_classes", numClasses, ModelLimits.MAX_CLASSES);
             ModelLimits.check("in_channels", inChannels, ModelLimits.MAX_CHANNELS);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(name + ": " + e.getMessage(), e);
+            throw new InvalidModelException(name + ": " + e.getMessage(), e);
         }
     }
 
@@ -74,7 +74,7 @@ public record ResNetConfig(String name, BlockKind block, int[] layers, int group
     public static ResNetConfig named(String name) {
         Supplier<ResNetConfig> config = NAMED.get(name);
         if (config == null) {
-            throw new IllegalArgumentException("unknown architecture '" + name + "'; known: " + String.join(", ", names()));
+            throw new InvalidModelException("unknown architecture '" + name + "'; known: " + String.join(", ", names()));
         }
         return config.get();
     }

@@ -4,7 +4,7 @@ package dev.jresnet.model;
 public record Shape(int channels, int height, int width) {
     public Shape {
         if (channels < 1 || height < 1 || width < 1) {
-            throw new IllegalArgumentException("shape " + channels + "x" + height + "x" + width + " has an empty dimension");
+            throw new InvalidModelException("shape " + channels + "x" + height + "x" + width + " has an empty dimension");
         }
     }
 

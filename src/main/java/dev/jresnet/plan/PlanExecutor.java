@@ -1,5 +1,7 @@
 package dev.jresnet.plan;
 
+import dev.jresnet.InputException;
+
 import dev.jresnet.tensor.Tensor;
 
 /** Runs one {@link Plan} on batches: (N, C, H, W) in, (N, outputs) out. Backends implement it. */
@@ -9,7 +11,7 @@ public interface PlanExecutor extends AutoCloseable {
     /**
      * @param batch float32 (N, C, H, W) matching the plan's input shape, N >= 1
      * @return (N, C) when the plan ends in a vector (logits, pooled features), else (N, C, H, W)
-     * @throws IllegalArgumentException when the batch's shape does not match the plan
+     * @throws InputException when the batch's shape does not match the plan
      */
     Tensor run(Tensor batch);
 
@@ -21,7 +23,7 @@ public interface PlanExecutor extends AutoCloseable {
         int[] s = batch.shape();
         var in = plan.inputShape();
         if (s.length != 4 || s[0] < 1 || s[1] != in.channels() || s[2] != in.height() || s[3] != in.width()) {
-            throw new IllegalArgumentException("input of shape " + batch.shapeString() + " does not match " + plan.model()
+            throw new InputException("input of shape " + batch.shapeString() + " does not match " + plan.model()
                     + "'s planned input (N, " + in.channels() + ", " + in.height() + ", " + in.width() + ")");
         }
         return s[0];

@@ -41,13 +41,38 @@ public final class SafetensorsReader {
         return read(file, SafetensorsLimits.DEFAULT);
     }
 
+    /**
+     * A file whose first 8 bytes cannot be a header length may be something else under this name: say what it looks
+     * like rather than quote a header length of quintillions of bytes.
+     */
+    private static void notSafetensors(ByteBuffer first, Path file) throws WeightsFormatException {
+        byte[] b = new byte[8];
+        first.get(0, b);
+        if (b[0] == 'P' && b[1] == 'K') {
+            throw new WeightsFormatException(file, "not a safetensors file: it is a zip archive, as torch.save writes; "
+                    + "name it .pth to read it as one");
+        }
+        boolean text = true;
+        for (byte c : b) {
+            text &= c >= 0x20 && c < 0x7f || c == '\n' || c == '\r' || c == '\t';
+        }
+        if (text) {
+            throw new WeightsFormatException(file, "not a safetensors file: it begins with text (\""
+                    + new String(b, StandardCharsets.US_ASCII).strip() + "...\"), not with an 8-byte header length");
+        }
+    }
+
     public static StateDict read(Path file, SafetensorsLimits limits) throws IOException {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
             long fileSize = channel.size();
             if (fileSize < 8) {
                 throw new WeightsFormatException(file, "truncated: " + fileSize + " bytes, shorter than the 8-byte header length");
             }
-            long headerLength = read(channel, file, 0, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
+            ByteBuffer first = read(channel, file, 0, 8).order(ByteOrder.LITTLE_ENDIAN);
+            long headerLength = first.getLong(0);
+            if (headerLength < 0 || headerLength > limits.maxHeaderBytes() || 8 + headerLength > fileSize) {
+                notSafetensors(first, file);
+            }
             if (headerLength < 0 || headerLength > limits.maxHeaderBytes()) {
                 throw new WeightsFormatException(file, "header length " + Long.toUnsignedString(headerLength)
                         + " exceeds the limit of " + limits.maxHeaderBytes() + " bytes (maxHeaderBytes)");

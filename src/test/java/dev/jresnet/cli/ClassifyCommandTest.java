@@ -26,6 +26,7 @@ import java.util.Random;
 import static dev.jresnet.cli.CliTest.cli;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** classify over a directory of a few hundred generated images, five of them corrupt, against infer. */
@@ -64,16 +65,26 @@ class ClassifyCommandTest {
         Path logits = dir.resolve("logits.npy");
         CliTest.Run run = cli("classify", "--arch", "resnet18", "--weights", weights.toString(), "--resize", "40", "--crop", "32",
                 "--batch", "16", "--top", "3", "--format", "jsonl", "--output", logits.toString(), root.toString());
-        assertEquals(0, run.code(), run.err());
+        assertEquals(1, run.code(), "some files failed: " + run.err());
 
         List<String> lines = run.out().lines().toList();
-        assertEquals(GOOD, lines.size());
-        JsonNode first = new ObjectMapper().readTree(lines.get(0));
+        assertEquals(GOOD + 5, lines.size(), "one line per file, the unreadable ones included");
+        ObjectMapper json = new ObjectMapper();
+        JsonNode first = json.readTree(lines.stream().filter(l -> l.contains("\"status\":\"ok\"")).findFirst().orElseThrow());
         assertEquals(3, first.get("top").size());
         assertTrue(first.get("top").get(0).get("probability").asDouble() >= first.get("top").get(1).get("probability").asDouble());
         assertTrue(run.err().contains("5 files could not be read:"), run.err());
         for (String broken : List.of("broken_random.jpg", "broken_truncated.png", "broken_empty.png", "broken_text.jpg", "broken_half.jpg")) {
             assertTrue(run.err().contains(broken), broken + " not reported:\n" + run.err());
+            JsonNode line = lines.stream().map(l -> {
+                try {
+                    return json.readTree(l);
+                } catch (java.io.IOException e) {
+                    throw new AssertionError(e);
+                }
+            }).filter(n -> n.get("path").asText().endsWith(broken)).findFirst().orElseThrow(() -> new AssertionError(broken));
+            assertEquals("failed", line.get("status").asText());
+            assertFalse(line.get("reason").asText().isBlank());
         }
 
         // infer on the same preprocessed tensors gives the same logits.
@@ -108,7 +119,8 @@ class ClassifyCommandTest {
                 features.toString(), "--resize", "40", "--crop", "32", "--format", "csv", dir.resolve("a.png").toString(),
                 dir.resolve("b.png").toString());
         assertEquals(0, run.code(), run.err());
-        assertEquals(List.of("row,path", "0," + dir.resolve("a.png"), "1," + dir.resolve("b.png")), run.out().lines().toList());
+        assertEquals(List.of("row,path,status,reason", "0," + dir.resolve("a.png") + ",ok,", "1," + dir.resolve("b.png") + ",ok,"),
+                run.out().lines().toList());
         Tensor f = Npy.read(features);
         assertArrayEquals(new int[]{2, 2048}, f.shape());
         assertArrayEquals(Arrays.copyOfRange(f.data(), 0, 2048), Arrays.copyOfRange(f.data(), 2048, 4096)); // same image

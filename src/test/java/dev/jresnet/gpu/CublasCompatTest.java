@@ -130,20 +130,28 @@ class CublasCompatTest {
         return 0;
     }
 
-    /** The functions JCublas2's JNI library, from the jcublas-natives jar on the class path, binds from libcublas.so.12. */
+    /**
+     * The functions JCublas2's JNI library binds from libcublas.so.12: the library is taken from whichever jar on the
+     * class path holds it (jcublas-natives under Maven, the runnable jar in the GPU check's bundle).
+     */
     private static List<String> jcublas2References(Path dir) throws Exception {
         String nm = Tools.require("nm");
-        String jar = Arrays.stream(Tools.testClassPath().split(File.pathSeparator))
-                .filter(p -> Path.of(p).getFileName().toString().startsWith("jcublas-natives-"))
-                .findFirst().orElseThrow(() -> new AssertionError("no jcublas-natives jar on the class path"));
         Path lib = dir.resolve("libJCublas2.so");
-        try (JarFile jf = new JarFile(jar)) {
-            JarEntry entry = jf.stream().filter(e -> e.getName().matches("lib/libJCublas2-.*\\.so")).findFirst()
-                    .orElseThrow(() -> new AssertionError(jar + " has no lib/libJCublas2-*.so"));
-            try (InputStream in = jf.getInputStream(entry)) {
-                Files.copy(in, lib);
+        boolean found = false;
+        for (String entry : Tools.testClassPath().split(File.pathSeparator)) {
+            if (!found && entry.endsWith(".jar") && Files.isRegularFile(Path.of(entry))) {
+                try (JarFile jf = new JarFile(entry)) {
+                    JarEntry so = jf.stream().filter(e -> e.getName().matches("lib/libJCublas2-.*\\.so")).findFirst().orElse(null);
+                    if (so != null) {
+                        try (InputStream in = jf.getInputStream(so)) {
+                            Files.copy(in, lib);
+                        }
+                        found = true;
+                    }
+                }
             }
         }
+        assertTrue(found, "no jar on the class path holds JCublas2's JNI library (lib/libJCublas2-*.so)");
         return Tools.run(nm, "-D", "--undefined-only", lib.toString()).lines()
                 .map(String::trim).filter(l -> l.endsWith("@libcublas.so.12"))
                 .map(l -> l.substring(l.lastIndexOf(' ') + 1, l.length() - "@libcublas.so.12".length()))

@@ -50,7 +50,7 @@ class ImageDecoderTest {
     void aMissingFileIsNamed(@TempDir Path dir) {
         Path missing = dir.resolve("missing.jpg");
         UnreadableImageException e = assertThrows(UnreadableImageException.class, () -> new ImageDecoder().decode(missing));
-        assertEquals(missing, e.file());
+        assertEquals(missing.toString(), e.source());
     }
 
     private static long openFiles(Path fds) throws IOException {

@@ -34,7 +34,8 @@ class WeightsValidatorTest {
         assertEquals(List.of("layer1.0.bn1.weight is I64, expected a floating type",
                 "layer2.0.bn1.running_var is [64], expected [128]",
                 "fc.weight is [10, 512], expected [1000, 512]"), e.misShaped());
-        assertTrue(e.getMessage().startsWith("w.safetensors: weights do not match resnet18:"), e.getMessage());
+        assertTrue(e.getMessage().startsWith("w.safetensors: weights do not match resnet18 (2 missing: "), e.getMessage());
+        assertEquals(1, e.getMessage().lines().count(), "one line");
     }
 
     @Test

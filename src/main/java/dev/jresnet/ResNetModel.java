@@ -1,0 +1,548 @@
+package dev.jresnet;
+
+import dev.jresnet.cpu.CpuOptions;
+import dev.jresnet.cpu.CpuResNet;
+import dev.jresnet.gpu.Gpu;
+import dev.jresnet.gpu.GpuOptions;
+import dev.jresnet.gpu.GpuResNet;
+import dev.jresnet.gpu.Schedule;
+import dev.jresnet.image.ImageBatches;
+import dev.jresnet.image.ImageDecoder;
+import dev.jresnet.image.Labels;
+import dev.jresnet.image.Preprocessing;
+import dev.jresnet.image.RgbImage;
+import dev.jresnet.image.UnreadableImageException;
+import dev.jresnet.internal.DynamicBatcher;
+import dev.jresnet.model.FeaturesConfig;
+import dev.jresnet.model.ModelConfig;
+import dev.jresnet.model.ModelDescription;
+import dev.jresnet.model.ResNetConfig;
+import dev.jresnet.model.Shape;
+import dev.jresnet.plan.Precision;
+import dev.jresnet.tensor.Softmax;
+import dev.jresnet.tensor.Tensor;
+import dev.jresnet.tensor.TopK;
+import dev.jresnet.weights.StateDict;
+import dev.jresnet.weights.WeightsFiles;
+import dev.jresnet.weights.WeightsValidator;
+
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.function.Consumer;
+
+/**
+ * jresnet's entry point: a network of the ResNet family with its weights, on a device, ready to classify images
+ * (files, bytes, streams or decoded images; labelled top-k with probabilities, or the reason an image failed), to
+ * compute pooled features, or to run preprocessed batches.
+ *
+ * <pre>{@code
+ * try (ResNetModel model = ResNetModel.builder()
+ *         .architecture("resnet50")
+ *         .weights(Path.of("resnet50.safetensors"))
+ *         .device("auto")
+ *         .build()) {
+ *     for (Classification c : model.classify(List.of(Path.of("cat.jpg"), Path.of("dog.png")))) {
+ *         System.out.println(c.source() + ": " + (c.ok() ? c.best().orElseThrow().label() : c.failure()));
+ *     }
+ * }
+ * }</pre>
+ *
+ * Thread-safe: concurrent callers are batched together (up to the max batch, waiting at most the batch wait for
+ * others to join), and lists of images are decoded on a few threads ahead of the network. {@link #close()} frees the
+ * network (device memory included).
+ */
+public final class ResNetModel implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(ResNetModel.class.getName());
+
+    /** How a model is made; every setting has a default but the architecture and the weights. */
+    public static final class Builder {
+        private ModelConfig config;
+        private StateDict weights;
+        private String weightsSource;
+        private Path weightsFile;
+        private Device device = Device.AUTO;
+        private Precision precision = Precision.FP32;
+        private int maxBatch = 32;
+        private Preprocessing preprocessing = Preprocessing.IMAGENET;
+        private Labels labels;
+        private int top = 5;
+        private Duration batchWait = Duration.ofMillis(2);
+        private int decodeThreads = Math.min(4, Runtime.getRuntime().availableProcessors());
+        private int inputHeight;
+        private int inputWidth;
+        private Schedule schedule = Schedule.FUSED;
+        private boolean cudaGraphs;
+
+        private Builder() {
+        }
+
+        /** A torchvision architecture: resnet18, resnet50, resnext50_32x4d, wide_resnet50_2, ... */
+        public Builder architecture(String name) {
+            this.config = ResNetConfig.named(name);
+            return this;
+        }
+
+        /** A model description file (JSON), or the name of one shipped with jresnet. */
+        public Builder description(String fileOrName) throws IOException {
+            this.config = ModelDescription.resolve(fileOrName);
+            return this;
+        }
+
+        public Builder config(ModelConfig modelConfig) {
+            this.config = Objects.requireNonNull(modelConfig, "config");
+            return this;
+        }
+
+        /** A safetensors or torch .pth file keyed like torchvision's state_dict (read when the model is built). */
+        public Builder weights(Path file) {
+            this.weightsFile = Objects.requireNonNull(file, "weights file");
+            this.weights = null;
+            return this;
+        }
+
+        /** Weights already in memory; {@code source} names them in errors. */
+        public Builder weights(StateDict stateDict, String source) {
+            this.weights = Objects.requireNonNull(stateDict, "weights");
+            this.weightsSource = source;
+            this.weightsFile = null;
+            return this;
+        }
+
+        /** "cpu", "gpu", "gpu:N" or "auto" (default: a GPU when one is usable, else the CPU; the choice is logged). */
+        public Builder device(String name) {
+            return device(Device.parse(name));
+        }
+
+        public Builder device(Device d) {
+            this.device = Objects.requireNonNull(d, "device");
+            return this;
+        }
+
+        /**
+         * Which plan runs: FUSED (default: BatchNorm folded into the convolutions, ReLU and residual fused) or
+         * REFERENCE (every BatchNorm and activation its own operation), on either device.
+         */
+        public Builder schedule(Schedule s) {
+            this.schedule = Objects.requireNonNull(s, "schedule");
+            return this;
+        }
+
+        /** GPU: replay each batch size's forward pass as a CUDA graph (default off). */
+        public Builder cudaGraphs(boolean on) {
+            this.cudaGraphs = on;
+            return this;
+        }
+
+        /** FP32 (default); FP16 runs emulated on the CPU; TF32 is a GPU mode. */
+        public Builder precision(Precision p) {
+            this.precision = Objects.requireNonNull(p, "precision");
+            return this;
+        }
+
+        /** The most images run at once (default 32): device buffers are sized for it, and callers are batched up to it. */
+        public Builder maxBatch(int n) {
+            if (n < 1) {
+                throw new InvalidOptionException("the max batch must be at least 1, got " + n);
+            }
+            this.maxBatch = n;
+            return this;
+        }
+
+        /** How images become the network's input (default: torchvision's ImageNet evaluation transform, 256/224). */
+        public Builder preprocessing(Preprocessing p) {
+            this.preprocessing = Objects.requireNonNull(p, "preprocessing");
+            return this;
+        }
+
+        /**
+         * The input size of {@link #forward} batches, when they are not images of the preprocessing's crop (default:
+         * the crop, square). Images can be classified only at the crop size.
+         */
+        public Builder inputSize(int height, int width) {
+            if (height < 1 || width < 1) {
+                throw new InvalidOptionException("the input size must be positive, got " + height + "x" + width);
+            }
+            this.inputHeight = height;
+            this.inputWidth = width;
+            return this;
+        }
+
+        /** Class names (default: ImageNet's for 1000 classes, "class N" otherwise). */
+        public Builder labels(Labels l) {
+            this.labels = Objects.requireNonNull(l, "labels");
+            return this;
+        }
+
+        /** Classes reported per image (default 5). */
+        public Builder top(int k) {
+            if (k < 1) {
+                throw new InvalidOptionException("top must be at least 1, got " + k);
+            }
+            this.top = k;
+            return this;
+        }
+
+        /** How long a request waits for others to share its batch (default 2 ms; zero runs each call alone). */
+        public Builder batchWait(Duration wait) {
+            if (wait.isNegative()) {
+                throw new InvalidOptionException("the batch wait cannot be negative, got " + wait);
+            }
+            this.batchWait = wait;
+            return this;
+        }
+
+        /** Threads decoding images ahead of the network (default: the cores, at most 4). */
+        public Builder decodeThreads(int n) {
+            if (n < 1) {
+                throw new InvalidOptionException("decode threads must be at least 1, got " + n);
+            }
+            this.decodeThreads = n;
+            return this;
+        }
+
+        /**
+         * Reads the weights, checks them against the architecture and makes the network on its device.
+         *
+         * @throws IOException    when the weights file cannot be read
+         * @throws InputException when the weights do not fit, the device is missing, the max batch does not fit
+         */
+        public ResNetModel build() throws IOException {
+            if (config == null) {
+                throw new InvalidOptionException("no architecture: give one with architecture(name), description(file) or config");
+            }
+            StateDict state = weights;
+            String source = weightsSource;
+            if (state == null) {
+                if (weightsFile == null) {
+                    throw new InvalidOptionException("no weights: give a file with weights(path)");
+                }
+                state = WeightsFiles.read(weightsFile);
+                source = weightsFile.toString();
+            }
+            WeightsValidator.check(config.graph(), state, source);
+            return new ResNetModel(this, state, source);
+        }
+    }
+
+    private final ModelConfig config;
+    private final StateDict weights;
+    private final String source;
+    private final Device device;
+    private final String deviceChoice;
+    private final Precision precision;
+    private final int maxBatch;
+    private final Preprocessing preprocessing;
+    private final Labels labels;
+    private final int top;
+    private final Duration batchWait;
+    private final int decodeThreads;
+    private final Shape inputShape;
+    private final Schedule schedule;
+    private final boolean cudaGraphs;
+    private final ImageDecoder decoder = new ImageDecoder();
+    private final Network network;
+    private final DynamicBatcher logits;
+    private Network featuresNetwork;
+    private DynamicBatcher features;
+
+    private ResNetModel(Builder b, StateDict weights, String source) {
+        this.config = b.config;
+        this.weights = weights;
+        this.source = source;
+        this.precision = b.precision;
+        this.maxBatch = b.maxBatch;
+        this.preprocessing = b.preprocessing;
+        this.schedule = b.schedule;
+        this.cudaGraphs = b.cudaGraphs;
+        this.inputShape = new Shape(config.graph().inputChannels(), b.inputHeight > 0 ? b.inputHeight : preprocessing.crop(),
+                b.inputWidth > 0 ? b.inputWidth : preprocessing.crop());
+        // Also checks that the input size fits the network, before anything is made.
+        int classes = config.graph().shapes(inputShape())[config.graph().output()].channels();
+        this.labels = b.labels != null ? b.labels : classes == 1000 ? Labels.imagenet() : Labels.none();
+        this.top = b.top;
+        this.batchWait = b.batchWait;
+        this.decodeThreads = b.decodeThreads;
+        if (b.device.kind() == Device.Kind.AUTO) {
+            Gpu.Status gpu = Gpu.probe();
+            this.device = gpu.available() ? Device.gpu(0) : Device.CPU;
+            this.deviceChoice = gpu.available() ? "auto: GPU 0, " + gpu.info().orElseThrow().describe()
+                    : "auto: the CPU, as there is no usable GPU (" + gpu.reason() + ")";
+        } else {
+            this.device = b.device;
+            this.deviceChoice = device.kind() == Device.Kind.CPU ? "the CPU" : "GPU " + device.index();
+        }
+        LOG.log(System.Logger.Level.INFO, () -> "jresnet: " + config.name() + " on " + deviceChoice);
+        this.network = open(config, weights);
+        this.logits = new DynamicBatcher(network, maxBatch, batchWait, config.name());
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    private Network open(ModelConfig c, StateDict w) {
+        if (device.kind() == Device.Kind.GPU) {
+            if (precision != Precision.FP32) {
+                throw new InvalidOptionException("precision " + precision.label() + " is not available on the GPU yet; "
+                        + "fp32 is");
+            }
+            return GpuResNet.create(c, w, source, GpuOptions.defaults().withDevice(device.index()).withMaxBatch(maxBatch)
+                    .withInputSize(inputShape.height(), inputShape.width()).withSchedule(schedule).withCudaGraphs(cudaGraphs));
+        }
+        return CpuResNet.create(c, w, source, schedule.plannerOptions().withPrecision(precision), CpuOptions.fast());
+    }
+
+    // ---- classification ----
+
+    /** One image file. */
+    public Classification classify(Path image) {
+        return classifyDecoded(image.toString(), () -> decoder.decode(image));
+    }
+
+    /** An encoded image in memory (JPEG, PNG, ...); {@code name} says which in results and errors. */
+    public Classification classify(byte[] encoded, String name) {
+        return classifyDecoded(name, () -> decoder.decode(encoded, name));
+    }
+
+    /** An encoded image read from a stream (read to its end, not closed); {@code name} says which. */
+    public Classification classify(InputStream encoded, String name) {
+        byte[] bytes;
+        try {
+            bytes = encoded.readAllBytes();
+        } catch (IOException e) {
+            return Classification.failed(name, "cannot be read: " + e.getMessage());
+        }
+        return classify(bytes, name);
+    }
+
+    /** An image the caller decoded (its orientation is taken as it is). */
+    public Classification classify(BufferedImage image, String name) {
+        return classifyDecoded(name, () -> decoder.decode(image, name));
+    }
+
+    /**
+     * Image files, in order: decoded a few at a time ahead of the network and run in batches. A file that cannot be
+     * read is a failed {@link Classification}; the others are classified.
+     */
+    public List<Classification> classify(List<Path> images) {
+        List<Classification> results = new ArrayList<>(images.size());
+        classify(images, results::add);
+        return results;
+    }
+
+    /** As {@link #classify(List)}, handing each result over in order as soon as it is there (for long lists). */
+    public void classify(List<Path> images, Consumer<Classification> each) {
+        logits(images, output -> each.accept(classification(output)));
+    }
+
+    /** The top classes of logits this model computed ({@link #logits}), or the image's failure. */
+    public Classification classification(ImageOutput logits) {
+        if (!logits.ok()) {
+            return Classification.failed(logits.source(), logits.failure());
+        }
+        return classification(logits.source(), new Tensor(new int[]{1, logits.values().length}, logits.values()));
+    }
+
+    /** Each image file's logits, in order, as {@link #classify(List, Consumer)} runs them. */
+    public void logits(List<Path> images, Consumer<ImageOutput> each) {
+        runFiles(images, logits, each);
+    }
+
+    // ---- features ----
+
+    /** The pooled features of each image file, in order. */
+    public List<ImageOutput> features(List<Path> images) {
+        List<ImageOutput> results = new ArrayList<>(images.size());
+        features(images, results::add);
+        return results;
+    }
+
+    /** The pooled features of one image file. */
+    public ImageOutput features(Path image) {
+        return features(List.of(image)).get(0);
+    }
+
+    /** As {@link #features(List)}, handing each over in order as soon as it is there. */
+    public void features(List<Path> images, Consumer<ImageOutput> each) {
+        runFiles(images, featuresBatcher(), each);
+    }
+
+    private synchronized DynamicBatcher featuresBatcher() {
+        if (features == null) {
+            FeaturesConfig fc = new FeaturesConfig(config);
+            featuresNetwork = open(fc, weights.selectFor(fc.graph()));
+            features = new DynamicBatcher(featuresNetwork, maxBatch, batchWait, fc.name());
+        }
+        return features;
+    }
+
+    // ---- tensors ----
+
+    /**
+     * Preprocessed inputs (N, C, H, W) at the model's input size to logits (N, classes). Concurrent calls share
+     * batches.
+     */
+    public Tensor forward(Tensor batch) {
+        Shape in = inputShape();
+        int[] s = batch.shape();
+        if (s.length != 4 || s[0] < 1 || s[1] != in.channels() || s[2] != in.height() || s[3] != in.width()) {
+            throw new InputException("input of shape " + batch.shapeString() + " does not match " + config.name()
+                    + "'s input (N, " + in.channels() + ", " + in.height() + ", " + in.width() + ")");
+        }
+        return logits.forward(batch);
+    }
+
+    /** (C, H, W) of one input: the model's input channels at the preprocessing's crop, or the input size given. */
+    public Shape inputShape() {
+        return inputShape;
+    }
+
+    // ---- what it is ----
+
+    public ModelConfig config() {
+        return config;
+    }
+
+    /** Where the model runs (auto resolved). */
+    public Device device() {
+        return device;
+    }
+
+    /** The device and, for auto, why it was chosen. */
+    public String deviceChoice() {
+        return deviceChoice;
+    }
+
+    public Precision precision() {
+        return precision;
+    }
+
+    public Preprocessing preprocessing() {
+        return preprocessing;
+    }
+
+    public Labels labels() {
+        return labels;
+    }
+
+    public int maxBatch() {
+        return maxBatch;
+    }
+
+    @Override
+    public synchronized void close() {
+        logits.close();
+        network.close();
+        if (features != null) {
+            features.close();
+            featuresNetwork.close();
+        }
+    }
+
+    // ---- internals ----
+
+    private void requireImageSizedInput() {
+        int crop = preprocessing.crop();
+        if (inputShape.height() != crop || inputShape.width() != crop) {
+            throw new InvalidOptionException("images are preprocessed to " + crop + "x" + crop + ", but this model was built "
+                    + "for " + inputShape.height() + "x" + inputShape.width() + " inputs (inputSize): build it without one");
+        }
+    }
+
+    /** Decoding that may fail with the image's reason. */
+    private interface Decode {
+        RgbImage run() throws UnreadableImageException;
+    }
+
+    private Classification classifyDecoded(String name, Decode decode) {
+        requireImageSizedInput();
+        Tensor input;
+        try {
+            Tensor one = preprocessing.apply(decode.run());
+            input = new Tensor(new int[]{1, one.dim(0), one.dim(1), one.dim(2)}, one.data());
+        } catch (UnreadableImageException e) {
+            return Classification.failed(name, e.reason());
+        } catch (OutOfMemoryError e) {
+            return Classification.failed(name, "too large to decode in this heap");
+        }
+        return classification(name, logits.forward(input));
+    }
+
+    /** The top classes of a (1, classes) output row, with their softmax probabilities and labels. */
+    private Classification classification(String name, Tensor output) {
+        float[] p = Softmax.row(output, 0);
+        List<Prediction> best = new ArrayList<>();
+        for (TopK.Entry e : TopK.of(new Tensor(new int[]{1, p.length}, p), 0, top)) {
+            best.add(new Prediction(e.index(), labels.name(e.index()), e.value()));
+        }
+        return new Classification(name, best, null);
+    }
+
+    /**
+     * Decodes files ahead of the network and runs them in batches of at most the max batch, keeping up to three
+     * batches in flight so decoding and the network overlap; hands over each image's output row, or its failure, in
+     * input order.
+     */
+    private void runFiles(List<Path> files, DynamicBatcher batcher, Consumer<ImageOutput> each) {
+        requireImageSizedInput();
+        Deque<Chunk> inFlight = new ArrayDeque<>();
+        try (ImageBatches decoded = new ImageBatches(files, preprocessing, decoder, decodeThreads, 2 * maxBatch)) {
+            for (List<ImageBatches.Item> items = decoded.next(maxBatch); !items.isEmpty(); items = decoded.next(maxBatch)) {
+                List<ImageBatches.Item> ok = items.stream().filter(ImageBatches.Item::ok).toList();
+                inFlight.add(new Chunk(items, ok.isEmpty() ? CompletableFuture.completedFuture(null) : batcher.submit(stack(ok))));
+                if (inFlight.size() > 2) {
+                    inFlight.poll().deliver(each);
+                }
+            }
+            while (!inFlight.isEmpty()) {
+                inFlight.poll().deliver(each);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while decoding images", e);
+        }
+    }
+
+    /** Decoded items and the pending output of those that decoded. */
+    private record Chunk(List<ImageBatches.Item> items, CompletableFuture<Tensor> outputs) {
+        /** Hands over one output per item, in input order, once the outputs are there. */
+        void deliver(Consumer<ImageOutput> each) {
+            Tensor out;
+            try {
+                out = outputs.join();
+            } catch (CompletionException e) {
+                throw e.getCause() instanceof RuntimeException r ? r : e;
+            }
+            int row = 0;
+            for (ImageBatches.Item item : items) {
+                String source = item.path().toString();
+                if (item.ok()) {
+                    each.accept(new ImageOutput(source, out.slice(row, row + 1).data(), null));
+                    row++;
+                } else {
+                    each.accept(new ImageOutput(source, null, item.error()));
+                }
+            }
+        }
+    }
+
+    private static Tensor stack(List<ImageBatches.Item> items) {
+        Tensor first = items.get(0).input();
+        int size = first.size();
+        Tensor batch = Tensor.zeros(items.size(), first.dim(0), first.dim(1), first.dim(2));
+        for (int i = 0; i < items.size(); i++) {
+            System.arraycopy(items.get(i).input().data(), 0, batch.data(), i * size, size);
+        }
+        return batch;
+    }
+}

@@ -1,6 +1,5 @@
 package dev.jresnet.cli;
 
-import dev.jresnet.Classification;
 import dev.jresnet.ImageOutput;
 import dev.jresnet.InputException;
 import dev.jresnet.ResNetModel;

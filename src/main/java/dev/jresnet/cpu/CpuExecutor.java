@@ -8,7 +8,6 @@ import dev.jresnet.plan.Precision;
 import dev.jresnet.tensor.Float16;
 import dev.jresnet.tensor.Tensor;
 
-import java.util.List;
 
 /**
  * Runs a plan on the CPU. The plan's buffers are allocated for the largest batch seen so far and reused by later
@@ -73,31 +72,58 @@ public final class CpuExecutor implements PlanExecutor {
 
     private void execute(PlanOp op, int n) {
         float[] out = buffers[op.output()];
-        List<Integer> in = op.inputs();
-        float[] first = buffers[in.get(0)];
-        if (op instanceof PlanOp.ConvOp c) {
-            kernels.conv(c, first, c.residual() == PlanOp.NO_BUFFER ? null : buffers[c.residual()], out, n);
-        } else if (op instanceof PlanOp.BatchNormOp b) {
-            kernels.batchNorm(b, first, out, n);
-        } else if (op instanceof PlanOp.ReluOp r) {
-            kernels.relu(first, out, (int) (n * r.shape().elements()));
-        } else if (op instanceof PlanOp.AddOp a) {
-            kernels.add(a, first, buffers[a.right()], out, n);
-        } else if (op instanceof PlanOp.MaxPoolOp p) {
-            kernels.maxPool(p, first, out, n);
-        } else if (op instanceof PlanOp.AvgPoolOp p) {
-            kernels.avgPool(p, first, out, n);
-        } else if (op instanceof PlanOp.PadOp p) {
-            kernels.pad(p, first, out, n);
-        } else if (op instanceof PlanOp.ChannelPadOp p) {
-            kernels.channelPad(p, first, out, n);
-        } else if (op instanceof PlanOp.GlobalAvgPoolOp p) {
-            kernels.globalAvgPool(p, first, out, n);
-        } else if (op instanceof PlanOp.LinearOp l) {
-            kernels.linear(l, first, out, n);
-        } else {
-            throw new IllegalStateException("no CPU kernel for " + op);
-        }
+        float[] first = buffers[op.inputs().get(0)];
+        op.accept(new PlanOp.Visitor<Void>() {
+            public Void conv(PlanOp.ConvOp c) {
+                kernels.conv(c, first, c.residual() == PlanOp.NO_BUFFER ? null : buffers[c.residual()], out, n);
+                return null;
+            }
+
+            public Void batchNorm(PlanOp.BatchNormOp b) {
+                kernels.batchNorm(b, first, out, n);
+                return null;
+            }
+
+            public Void relu(PlanOp.ReluOp r) {
+                kernels.relu(first, out, (int) (n * r.shape().elements()));
+                return null;
+            }
+
+            public Void add(PlanOp.AddOp a) {
+                kernels.add(a, first, buffers[a.right()], out, n);
+                return null;
+            }
+
+            public Void maxPool(PlanOp.MaxPoolOp p) {
+                kernels.maxPool(p, first, out, n);
+                return null;
+            }
+
+            public Void avgPool(PlanOp.AvgPoolOp p) {
+                kernels.avgPool(p, first, out, n);
+                return null;
+            }
+
+            public Void pad(PlanOp.PadOp p) {
+                kernels.pad(p, first, out, n);
+                return null;
+            }
+
+            public Void channelPad(PlanOp.ChannelPadOp p) {
+                kernels.channelPad(p, first, out, n);
+                return null;
+            }
+
+            public Void globalAvgPool(PlanOp.GlobalAvgPoolOp p) {
+                kernels.globalAvgPool(p, first, out, n);
+                return null;
+            }
+
+            public Void linear(PlanOp.LinearOp l) {
+                kernels.linear(l, first, out, n);
+                return null;
+            }
+        });
     }
 
     private void ensureCapacity(int n) {

@@ -26,12 +26,42 @@ public sealed interface PlanOp {
     /** The same op over renumbered buffers. */
     PlanOp withBuffers(IntUnaryOperator map);
 
+    /** Dispatch by kind, checked by the compiler: an op added here does not compile until every executor handles it. */
+    <R> R accept(Visitor<R> visitor);
+
+    /** One method per kind of op. */
+    interface Visitor<R> {
+        R conv(ConvOp op);
+
+        R batchNorm(BatchNormOp op);
+
+        R relu(ReluOp op);
+
+        R add(AddOp op);
+
+        R maxPool(MaxPoolOp op);
+
+        R avgPool(AvgPoolOp op);
+
+        R pad(PadOp op);
+
+        R channelPad(ChannelPadOp op);
+
+        R globalAvgPool(GlobalAvgPoolOp op);
+
+        R linear(LinearOp op);
+    }
+
     /**
      * out = act(conv(in, weight) + bias + residual): bias absent when {@code bias == null}, residual absent when
      * {@code residual == NO_BUFFER}, act = ReLU when {@code relu}, identity otherwise.
      */
     record ConvOp(String name, int input, int output, int residual, Shape inShape, Shape outShape, ConvSpec spec,
                   float[] weight, float[] bias, boolean relu) implements PlanOp {
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.conv(this);
+        }
+
         public List<Integer> inputs() {
             return residual == NO_BUFFER ? List.of(input) : List.of(input, residual);
         }
@@ -49,6 +79,10 @@ public sealed interface PlanOp {
     /** Batch norm in eval mode: out = (in - mean) / sqrt(var + eps) * gamma + beta, per channel. */
     record BatchNormOp(String name, int input, int output, Shape shape, float[] gamma, float[] beta, float[] mean,
                        float[] var, double eps) implements PlanOp {
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.batchNorm(this);
+        }
+
         public List<Integer> inputs() {
             return List.of(input);
         }
@@ -59,6 +93,10 @@ public sealed interface PlanOp {
     }
 
     record ReluOp(String name, int input, int output, Shape shape) implements PlanOp {
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.relu(this);
+        }
+
         public List<Integer> inputs() {
             return List.of(input);
         }
@@ -70,6 +108,10 @@ public sealed interface PlanOp {
 
     /** out = left + right, then ReLU when {@code relu}. */
     record AddOp(String name, int left, int right, int output, Shape shape, boolean relu) implements PlanOp {
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.add(this);
+        }
+
         public List<Integer> inputs() {
             return List.of(left, right);
         }
@@ -80,6 +122,10 @@ public sealed interface PlanOp {
     }
 
     record MaxPoolOp(String name, int input, int output, Shape inShape, Shape outShape, PoolSpec spec) implements PlanOp {
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.maxPool(this);
+        }
+
         public List<Integer> inputs() {
             return List.of(input);
         }
@@ -90,6 +136,10 @@ public sealed interface PlanOp {
     }
 
     record AvgPoolOp(String name, int input, int output, Shape inShape, Shape outShape, AvgPoolSpec spec) implements PlanOp {
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.avgPool(this);
+        }
+
         public List<Integer> inputs() {
             return List.of(input);
         }
@@ -105,6 +155,10 @@ public sealed interface PlanOp {
      */
     record PadOp(String name, int input, int output, Shape inShape, Shape outShape, int top, int bottom, int left,
                  int right, PaddingMode mode) implements PlanOp {
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.pad(this);
+        }
+
         public List<Integer> inputs() {
             return List.of(input);
         }
@@ -117,6 +171,10 @@ public sealed interface PlanOp {
     /** out[c + padBefore, h, w] = in[c, h * stride, w * stride]; the other output channels are 0. */
     record ChannelPadOp(String name, int input, int output, Shape inShape, Shape outShape, int stride, int padBefore)
             implements PlanOp {
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.channelPad(this);
+        }
+
         public List<Integer> inputs() {
             return List.of(input);
         }
@@ -128,6 +186,10 @@ public sealed interface PlanOp {
 
     /** Mean over each channel's H x W plane: (C, H, W) to (C). */
     record GlobalAvgPoolOp(String name, int input, int output, Shape inShape) implements PlanOp {
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.globalAvgPool(this);
+        }
+
         public List<Integer> inputs() {
             return List.of(input);
         }
@@ -140,6 +202,10 @@ public sealed interface PlanOp {
     /** out = in * weight^T + bias, weight (outFeatures, inFeatures) row-major; bias may be null. */
     record LinearOp(String name, int input, int output, int inFeatures, int outFeatures, float[] weight, float[] bias)
             implements PlanOp {
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.linear(this);
+        }
+
         public List<Integer> inputs() {
             return List.of(input);
         }

@@ -40,7 +40,7 @@ public final class GpuExecutor implements PlanExecutor {
 
     /**
      * @throws IllegalArgumentException when maxBatch makes a tensor larger than cuDNN takes
-     * @throws DeviceMemoryException    when maxBatch does not fit; nothing stays allocated then
+     * @throws dev.jresnet.gpu.DeviceMemoryException when maxBatch does not fit; nothing stays allocated then
      */
     public GpuExecutor(CudaApi cuda, Plan plan, GpuInfo gpu, int maxBatch, AlgorithmCache algorithms, boolean cudaGraphs) {
         if (plan.options().precision() != Precision.FP32) {

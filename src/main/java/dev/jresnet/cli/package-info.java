@@ -1,0 +1,2 @@
+/** The command line, built on {@link dev.jresnet.ResNetModel}: parsing, printing, exit codes. Not an API. */
+package dev.jresnet.cli;

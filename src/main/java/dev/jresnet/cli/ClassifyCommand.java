@@ -28,7 +28,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 @Command(name = "classify", mixinStandardHelpOptions = true,
-        description = {"Classify image files (JPEG, PNG; directories are walked) with torchvision's ImageNet "
+        description = {"Classify image files (JPEG, PNG, BMP, GIF, WebP, TIFF; directories are walked) with torchvision's ImageNet "
                 + "evaluation transform, printing the top-k classes. Unreadable files are listed at the end, with why."})
 final class ClassifyCommand implements Callable<Integer> {
     @Mixin

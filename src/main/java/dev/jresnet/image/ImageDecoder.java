@@ -19,7 +19,8 @@ import java.nio.file.Path;
 import java.util.Iterator;
 
 /**
- * Decodes JPEG and PNG files to 8-bit RGB the way PIL's {@code Image.open(f).convert("RGB")} sees them: grayscale
+ * Decodes JPEG, PNG, BMP, GIF, WebP and TIFF files (the first image of a multi-image file) to 8-bit RGB the way
+ * PIL's {@code Image.open(f).convert("RGB")} sees them: grayscale
  * replicated to three channels, alpha dropped (not composited), palettes looked up, 16-bit samples reduced to their
  * high byte. Samples are read from the raster, never through Java's colour conversion (which would treat gray as
  * linear light). The EXIF orientation is applied, as PIL's ImageOps.exif_transpose does.
@@ -43,7 +44,7 @@ public final class ImageDecoder {
         try (ImageInputStream in = new FileImageInputStream(file.toFile())) {
             Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
             if (!readers.hasNext()) {
-                throw new UnreadableImageException(file, "not an image format this build reads (JPEG, PNG, BMP, GIF)");
+                throw new UnreadableImageException(file, "not an image format this build reads (JPEG, PNG, BMP, GIF, WebP, TIFF)");
             }
             ImageReader reader = readers.next();
             try {

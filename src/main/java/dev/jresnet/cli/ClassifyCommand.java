@@ -13,6 +13,7 @@ import dev.jresnet.tensor.Tensor;
 import dev.jresnet.weights.StateDict;
 import dev.jresnet.weights.WeightsFiles;
 import dev.jresnet.weights.WeightsValidator;
+import dev.jresnet.weights.pretrained.PretrainedEntry;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
@@ -25,6 +26,7 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 @Command(name = "classify", mixinStandardHelpOptions = true,
@@ -34,8 +36,12 @@ final class ClassifyCommand implements Callable<Integer> {
     @Mixin
     ModelOptions model;
 
-    @Option(names = "--weights", required = true, paramLabel = "FILE", description = "safetensors or torch .pth.")
-    Path weights;
+    @Option(names = "--weights", required = true, paramLabel = "FILE_OR_NAME", description = "safetensors or torch .pth, "
+            + "or a pretrained name such as resnet50.IMAGENET1K_V2 (jresnet weights list), whose transform is then used.")
+    String weights;
+
+    @Mixin
+    PretrainedOptions pretrained;
 
     @Parameters(arity = "1..*", paramLabel = "IMAGES_OR_DIRS")
     List<Path> inputs;
@@ -60,11 +66,12 @@ final class ClassifyCommand implements Callable<Integer> {
             + "features) of the readable images, in order, as .npy.")
     Path output;
 
-    @Option(names = "--resize", defaultValue = "256", description = "Shorter side after resizing (default: 256).")
-    int resize;
+    @Option(names = "--resize", description = "Shorter side after resizing (default: the pretrained weights' own, "
+            + "else 256).")
+    Integer resize;
 
-    @Option(names = "--crop", defaultValue = "224", description = "Center crop (default: 224).")
-    int crop;
+    @Option(names = "--crop", description = "Center crop (default: the pretrained weights' own, else 224).")
+    Integer crop;
 
     @Option(names = "--mean", split = ",", description = "Normalization mean (default: 0.485,0.456,0.406).")
     float[] mean;
@@ -84,15 +91,18 @@ final class ClassifyCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--features writes to --output FILE.npy; give one");
         }
         ModelConfig config = model.config();
-        StateDict state = WeightsFiles.read(weights);
-        WeightsValidator.check(config.graph(), state, weights.toString());
+        Path file = pretrained.resolve(weights, config);
+        StateDict state = WeightsFiles.read(file);
+        WeightsValidator.check(config.graph(), state, file.toString());
         if (features) {
             config = new FeaturesConfig(config);
             state = state.selectFor(config.graph());
         }
-        Preprocessing pre = new Preprocessing(resize, crop, mean != null ? mean : Preprocessing.IMAGENET.mean(),
-                std != null ? std : Preprocessing.IMAGENET.std());
-        Labels names = labels != null ? Labels.read(labels) : Labels.imagenet();
+        Optional<PretrainedEntry> entry = pretrained.entryFor(weights);
+        TransformChoice transform = TransformChoice.choose(entry, resize, crop, mean, std);
+        System.err.println(transform.description());
+        Preprocessing pre = transform.preprocessing();
+        Labels names = labels != null ? Labels.read(labels) : entry.map(PretrainedEntry::labels).orElseGet(Labels::imagenet);
         List<Path> files = ImageFiles.collect(inputs);
         int threads = decodeThreads != null ? decodeThreads : Math.min(4, Runtime.getRuntime().availableProcessors());
         PrintStream out = System.out;
@@ -101,7 +111,7 @@ final class ClassifyCommand implements Callable<Integer> {
         List<String> unreadable = new ArrayList<>();
         int row = 0;
         long start = System.nanoTime();
-        try (Network net = device.open(config, state, weights.toString(), batch, crop, crop);
+        try (Network net = device.open(config, state, file.toString(), batch, pre.crop(), pre.crop());
              ImageBatches images = new ImageBatches(files, pre, new ImageDecoder(), threads, 2 * batch);
              ProgressBar bar = progressBar(files.size())) {
             writer.header();

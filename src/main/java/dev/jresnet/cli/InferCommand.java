@@ -19,8 +19,12 @@ final class InferCommand implements Callable<Integer> {
     @Mixin
     ModelOptions model;
 
-    @Option(names = "--weights", required = true, paramLabel = "FILE", description = "safetensors or torch .pth.")
-    Path weights;
+    @Option(names = "--weights", required = true, paramLabel = "FILE_OR_NAME", description = "safetensors or torch .pth, "
+            + "or a pretrained name such as resnet50.IMAGENET1K_V2 (jresnet weights list).")
+    String weights;
+
+    @Mixin
+    PretrainedOptions pretrained;
 
     @Option(names = "--input", required = true, paramLabel = "X.npy", description = "float32 or float16, shape (N, C, H, W).")
     Path input;
@@ -38,10 +42,11 @@ final class InferCommand implements Callable<Integer> {
             throw new IllegalArgumentException(input + ": expected an (N, C, H, W) batch, got shape " + batch.shapeString());
         }
         ModelConfig config = model.config();
-        StateDict state = WeightsFiles.read(weights);
+        Path file = pretrained.resolve(weights, config);
+        StateDict state = WeightsFiles.read(file);
         long start = System.nanoTime();
         Tensor logits;
-        try (Network net = device.open(config, state, weights.toString(), batch.dim(0), batch.dim(2), batch.dim(3))) {
+        try (Network net = device.open(config, state, file.toString(), batch.dim(0), batch.dim(2), batch.dim(3))) {
             logits = net.forward(batch);
         }
         Npy.write(output, logits);

@@ -18,6 +18,8 @@ import numpy as np
 from PIL import Image, ImageOps
 import torchvision.transforms as T
 
+from icc_profiles import cmyk_profile, wide_rgb_profile
+
 SIZES = [(256, 224), (40, 32)]
 
 
@@ -104,6 +106,13 @@ def main():
     tiff_exif = Image.Exif()
     tiff_exif[274] = 8
     images["exif8.tiff"] = (Image.fromarray(scene(240, 160, 37)), {"exif": tiff_exif})
+    # Colour profiles, which PIL does not apply (and a decoder must not either, to see the same pixels).
+    images["rgb_icc.jpg"] = (Image.fromarray(scene(200, 150, 43)), {"quality": 92, "icc_profile": wide_rgb_profile()})
+    images["cmyk_icc.jpg"] = (Image.fromarray(scene(210, 190, 44)).convert("CMYK"), {"quality": 94, "icc_profile": cmyk_profile()})
+    images["rgb_icc_lossless.webp"] = (Image.fromarray(scene(200, 150, 45)), {"lossless": True, "icc_profile": wide_rgb_profile()})
+    images["rgb_icc.png"] = (Image.fromarray(scene(200, 150, 46)), {"icc_profile": wide_rgb_profile()})
+    images["rgb_icc.tiff"] = (Image.fromarray(scene(200, 150, 47)), {"icc_profile": wide_rgb_profile()})
+    images["cmyk_icc.tiff"] = (Image.fromarray(scene(210, 190, 48)).convert("CMYK"), {"icc_profile": cmyk_profile()})
     images["rgb_jpeg.tiff"] = (Image.fromarray(scene(210, 150, 39)), {"compression": "jpeg"})
     images["multipage.tiff"] = (Image.fromarray(scene(120, 100, 40)),
                                 {"save_all": True, "append_images": [Image.fromarray(scene(130, 90, 41))]})

@@ -34,12 +34,14 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * Pretrained names resolved through the caches and a loopback server standing in for download.pytorch.org (the
@@ -272,9 +274,13 @@ class PretrainedWeightsTest {
                     Tools.testClassPath(), FetchInAnotherProcess.class.getName(), tableFile.toString(), torchHub().toString(),
                     own().toString(), server.base().toString(), NAME).redirectErrorStream(true).start();
             BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
-            // the other process tells when it starts waiting for this one's lock; a hang guard, not a timing
-            String told = pool.submit(out::readLine).get(120, TimeUnit.SECONDS);
-            assertEquals("waiting", told);
+            // the other process tells when it starts waiting for this one's lock (the limit guards against a hang)
+            Future<String> told = pool.submit(out::readLine);
+            try {
+                assertEquals("waiting", told.get(120, TimeUnit.SECONDS));
+            } catch (TimeoutException e) {
+                fail("the other process did not wait for this one's lock; the server saw " + server.requests());
+            }
             server.release.countDown();
             Path mine = first.get();
             String rest = pool.submit(() -> out.lines().reduce("", String::concat)).get(120, TimeUnit.SECONDS);

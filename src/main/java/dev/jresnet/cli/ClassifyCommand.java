@@ -30,8 +30,9 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 
 @Command(name = "classify", mixinStandardHelpOptions = true,
-        description = {"Classify image files (JPEG, PNG, BMP, GIF, WebP, TIFF; directories are walked) with torchvision's ImageNet "
-                + "evaluation transform, printing the top-k classes. Unreadable files are listed at the end, with why."})
+        description = {"Classify image files (JPEG, PNG, BMP, GIF, WebP, TIFF; directories are walked) with the evaluation "
+                + "transform of pretrained weights (else torchvision's classic ImageNet one), printing the top-k classes. "
+                + "Unreadable files are listed at the end, with why."})
 final class ClassifyCommand implements Callable<Integer> {
     @Mixin
     ModelOptions model;
@@ -73,10 +74,12 @@ final class ClassifyCommand implements Callable<Integer> {
     @Option(names = "--crop", description = "Center crop (default: the pretrained weights' own, else 224).")
     Integer crop;
 
-    @Option(names = "--mean", split = ",", description = "Normalization mean (default: 0.485,0.456,0.406).")
+    @Option(names = "--mean", split = ",", description = "Normalization mean (default: the pretrained weights' own, else "
+            + "0.485,0.456,0.406).")
     float[] mean;
 
-    @Option(names = "--std", split = ",", description = "Normalization std (default: 0.229,0.224,0.225).")
+    @Option(names = "--std", split = ",", description = "Normalization std (default: the pretrained weights' own, else "
+            + "0.229,0.224,0.225).")
     float[] std;
 
     @Option(names = "--decode-threads", description = "Threads decoding images ahead of the network (default: cores, at most 4).")

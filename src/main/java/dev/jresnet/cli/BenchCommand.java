@@ -57,8 +57,12 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1", description = "Seed of the weights (unless --weights) and inputs.")
     long seed;
 
-    @Option(names = "--weights", paramLabel = "FILE.safetensors", description = "Weights (default: seeded random ones).")
-    Path weights;
+    @Option(names = "--weights", paramLabel = "FILE_OR_NAME", description = "Weights: a file, or a pretrained name such "
+            + "as resnet50.IMAGENET1K_V2 (default: seeded random ones).")
+    String weights;
+
+    @Mixin
+    PretrainedOptions pretrained;
 
     @Option(names = "--baseline", description = "Backend the ratios divide by (default: onnxruntime if run, else the first).")
     String baseline;
@@ -82,8 +86,8 @@ final class BenchCommand implements Callable<Integer> {
         int threadCount = threads != null ? threads : Runtime.getRuntime().availableProcessors();
         List<String> order = backends != null ? backends : defaultBackends();
         Path work = Files.createTempDirectory("jresnet-bench");
-        StateDict state = weights != null ? WeightsFiles.read(weights) : RandomWeights.generate(config.graph(), seed);
-        Path weightsFile = weights != null ? weights : work.resolve("weights.safetensors");
+        Path weightsFile = weights != null ? pretrained.resolve(weights, config) : work.resolve("weights.safetensors");
+        StateDict state = weights != null ? WeightsFiles.read(weightsFile) : RandomWeights.generate(config.graph(), seed);
         if (weights == null) {
             SafetensorsWriter.write(weightsFile, state, Map.of());
         }

@@ -2,10 +2,12 @@ package dev.jresnet.cli;
 
 import dev.jresnet.ImageOutput;
 import dev.jresnet.InputException;
+import dev.jresnet.InvalidOptionException;
 import dev.jresnet.ResNetModel;
 import dev.jresnet.image.ImageFiles;
 import dev.jresnet.image.Labels;
-import dev.jresnet.image.Preprocessing;
+import dev.jresnet.model.ModelConfig;
+import dev.jresnet.weights.pretrained.PretrainedEntry;
 import dev.jresnet.tensor.Npy;
 import dev.jresnet.tensor.Tensor;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
@@ -20,19 +22,25 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
 
 @Command(name = "classify", mixinStandardHelpOptions = true,
-        description = {"Classify image files (JPEG, PNG, BMP, GIF; directories are walked) with torchvision's ImageNet "
-                + "evaluation transform, printing the top-k classes of each. Files that cannot be read are listed in "
-                + "the output with their reason (status failed) and make the exit code 1."})
+        description = {"Classify image files (JPEG, PNG, BMP, GIF, WebP, TIFF; directories are walked) with the evaluation "
+                + "transform of pretrained weights (else torchvision's classic ImageNet one), printing the top-k classes "
+                + "of each. Files that cannot be read are listed in the output with their reason (status failed) and "
+                + "make the exit code 1."})
 final class ClassifyCommand implements Callable<Integer> {
     @Mixin
     ModelOptions model;
 
-    @Option(names = "--weights", required = true, paramLabel = "FILE", description = "safetensors or torch .pth.")
-    Path weights;
+    @Option(names = "--weights", required = true, paramLabel = "FILE_OR_NAME", description = "safetensors or torch .pth, "
+            + "or a pretrained name such as resnet50.IMAGENET1K_V2 (jresnet weights list), whose transform is then used.")
+    String weights;
+
+    @Mixin
+    PretrainedOptions pretrained;
 
     @Parameters(arity = "1..*", paramLabel = "IMAGES_OR_DIRS")
     List<Path> inputs;
@@ -57,16 +65,19 @@ final class ClassifyCommand implements Callable<Integer> {
             + "features) of the readable images, in order, as .npy.")
     Path output;
 
-    @Option(names = "--resize", defaultValue = "256", description = "Shorter side after resizing (default: 256).")
-    int resize;
+    @Option(names = "--resize", description = "Shorter side after resizing (default: the pretrained weights' own, "
+            + "else 256).")
+    Integer resize;
 
-    @Option(names = "--crop", defaultValue = "224", description = "Center crop (default: 224).")
-    int crop;
+    @Option(names = "--crop", description = "Center crop (default: the pretrained weights' own, else 224).")
+    Integer crop;
 
-    @Option(names = "--mean", split = ",", description = "Normalization mean (default: 0.485,0.456,0.406).")
+    @Option(names = "--mean", split = ",", description = "Normalization mean (default: the pretrained weights' own, else "
+            + "0.485,0.456,0.406).")
     float[] mean;
 
-    @Option(names = "--std", split = ",", description = "Normalization std (default: 0.229,0.224,0.225).")
+    @Option(names = "--std", split = ",", description = "Normalization std (default: the pretrained weights' own, else "
+            + "0.229,0.224,0.225).")
     float[] std;
 
     @Option(names = "--decode-threads", description = "Threads decoding images ahead of the network (default: cores, at "
@@ -78,30 +89,43 @@ final class ClassifyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        // Every option first, then the images, then the weights (which may be downloaded): the cheap refusals first.
         Options.atLeast("--batch", batch, 1);
         Options.atLeast("--top", top, 1);
-        Options.atLeast("--resize", resize, 1);
-        Options.atLeast("--crop", crop, 1);
+        if (resize != null) {
+            Options.atLeast("--resize", resize, 1);
+        }
+        if (crop != null) {
+            Options.atLeast("--crop", crop, 1);
+        }
+        if (decodeThreads != null) {
+            Options.atLeast("--decode-threads", decodeThreads, 1);
+        }
+        device.check();
         if (features && output == null) {
-            throw new dev.jresnet.InvalidOptionException("--features writes to --output FILE.npy; give one");
+            throw new InvalidOptionException("--features writes to --output FILE.npy; give one");
         }
         if (output != null) {
             Options.writable("--output", output);
         }
-        Options.readable("--weights", weights);
         List<Path> files = ImageFiles.collect(inputs);
         if (files.isEmpty()) {
-            throw new InputException("no images in " + inputs + " (classify reads .jpg, .jpeg, .png, .bmp and .gif files)");
+            throw new InputException("no images in " + inputs + " (classify reads .jpg, .jpeg, .png, .bmp, .gif, .webp, "
+                    + ".tif and .tiff files)");
         }
-        ResNetModel.Builder builder = ResNetModel.builder().config(model.config()).weights(weights)
-                .preprocessing(new Preprocessing(resize, crop, mean != null ? mean : Preprocessing.IMAGENET.mean(),
-                        std != null ? std : Preprocessing.IMAGENET.std()))
-                .top(top);
+        ModelConfig config = model.config();
+        Path file = Options.readable("--weights", pretrained.resolve(weights, config));
+        Optional<PretrainedEntry> entry = pretrained.entryFor(weights);
+        TransformChoice transform = TransformChoice.choose(entry, resize, crop, mean, std);
+        ResNetModel.Builder builder = ResNetModel.builder().config(config).weights(file)
+                .preprocessing(transform.preprocessing()).top(top);
         if (labels != null) {
             builder.labels(Labels.read(Options.readable("--labels", labels)));
+        } else {
+            entry.map(PretrainedEntry::labels).ifPresent(builder::labels);
         }
         if (decodeThreads != null) {
-            builder.decodeThreads(Options.atLeast("--decode-threads", decodeThreads, 1));
+            builder.decodeThreads(decodeThreads);
         }
         device.configure(builder).maxBatch(Math.min(batch, device.maxBatch));
         ClassificationWriter writer = new ClassificationWriter(format, System.out);
@@ -110,6 +134,7 @@ final class ClassifyCommand implements Callable<Integer> {
         long start = System.nanoTime();
         try (ResNetModel net = builder.build(); ProgressBar bar = progressBar(files.size())) {
             System.err.println(net.config().name() + " on " + net.deviceChoice());
+            System.err.println(transform.description());
             writer.header(features);
             Consumer<ImageOutput> each = o -> {
                 if (!o.ok()) {

@@ -42,9 +42,15 @@ final class DeviceOptions {
         return Device.parse(device);
     }
 
+    /** Refuses values out of range, before any work. */
+    void check() {
+        Options.atLeast("--max-batch", maxBatch, 1);
+        device();
+    }
+
     /** Applies these options to a model being built. */
     ResNetModel.Builder configure(ResNetModel.Builder builder) {
-        Options.atLeast("--max-batch", maxBatch, 1);
+        check();
         return builder.device(device()).schedule(schedule).precision(precision).maxBatch(maxBatch).cudaGraphs(cudaGraphs);
     }
 }

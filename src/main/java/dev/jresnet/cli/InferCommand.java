@@ -1,6 +1,7 @@
 package dev.jresnet.cli;
 
 import dev.jresnet.InputException;
+import dev.jresnet.model.ModelConfig;
 import dev.jresnet.ResNetModel;
 import dev.jresnet.tensor.Npy;
 import dev.jresnet.tensor.Tensor;
@@ -18,8 +19,12 @@ final class InferCommand implements Callable<Integer> {
     @Mixin
     ModelOptions model;
 
-    @Option(names = "--weights", required = true, paramLabel = "FILE", description = "safetensors or torch .pth.")
-    Path weights;
+    @Option(names = "--weights", required = true, paramLabel = "FILE_OR_NAME", description = "safetensors or torch .pth, "
+            + "or a pretrained name such as resnet50.IMAGENET1K_V2 (jresnet weights list).")
+    String weights;
+
+    @Mixin
+    PretrainedOptions pretrained;
 
     @Option(names = "--input", required = true, paramLabel = "X.npy", description = "float32 or float16, shape (N, C, H, W).")
     Path input;
@@ -33,14 +38,15 @@ final class InferCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Options.writable("--output", output);
-        Options.readable("--weights", weights);
         Tensor batch = Npy.read(Options.readable("--input", input));
         if (batch.rank() != 4 || batch.dim(0) < 1) {
             throw new InputException(input + ": expected an (N, C, H, W) batch, got shape " + batch.shapeString());
         }
+        ModelConfig config = model.config();
+        Path file = Options.readable("--weights", pretrained.resolve(weights, config));
         long start = System.nanoTime();
         Tensor logits;
-        ResNetModel.Builder builder = device.configure(ResNetModel.builder().config(model.config()).weights(weights)
+        ResNetModel.Builder builder = device.configure(ResNetModel.builder().config(config).weights(file)
                 .inputSize(batch.dim(2), batch.dim(3)));
         try (ResNetModel net = builder.build()) {
             logits = net.forward(batch);

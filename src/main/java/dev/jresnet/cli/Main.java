@@ -20,7 +20,7 @@ import java.util.concurrent.Callable;
         description = {"ResNet inference for Java: cuDNN on NVIDIA GPUs and a pure-Java CPU path.",
                 "With no command, runs resnet18 with seeded weights on a synthetic batch and reports what it computed."},
         subcommands = {InferCommand.class, SummaryCommand.class, RandomWeightsCommand.class, DoctorCommand.class, BenchCommand.class,
-                ClassifyCommand.class, ConvertCommand.class, SoakCommand.class})
+                ClassifyCommand.class, ConvertCommand.class, SoakCommand.class, WeightsCommand.class})
 public final class Main implements Callable<Integer> {
     static final int INPUT_ERROR = 1;
     static final int INTERNAL_ERROR = 3;

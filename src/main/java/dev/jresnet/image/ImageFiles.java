@@ -13,7 +13,7 @@ import java.util.stream.Stream;
 
 /** The image files named on a command line: files as given, directories walked (sorted) for image extensions. */
 public final class ImageFiles {
-    private static final Set<String> EXTENSIONS = Set.of("jpg", "jpeg", "png", "bmp", "gif");
+    private static final Set<String> EXTENSIONS = Set.of("jpg", "jpeg", "png", "bmp", "gif", "webp", "tif", "tiff");
 
     private ImageFiles() {
     }

@@ -129,7 +129,7 @@ class CliContractTest {
         assertTrue(folder.contains("--weights " + dir + " is a folder"), folder);
         String missing = oneLine(cli("classify", "--arch", "resnet18", "--weights", dir.resolve("nope.pth").toString(),
                 image.toString()));
-        assertTrue(missing.contains("--weights " + dir.resolve("nope.pth") + ": no such file"), missing);
+        assertTrue(missing.contains(dir.resolve("nope.pth") + ": no such weights file, and not a pretrained name"), missing);
     }
 
     @Test

@@ -15,9 +15,14 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Our decoding and preprocessing against torchvision's transform on PIL's decoding of the same files. The bar:
- * mean absolute difference of the normalized tensor <= 0.01, max <= 0.05. Lossless PNGs must match to float
- * rounding: the PIL resize is reimplemented exactly, so only JPEG decoders may differ.
+ * Our decoding and preprocessing against torchvision's transform on PIL's decoding of the same files, as the
+ * difference of the normalized tensors (one 8-bit level is about 0.017 there). Lossless formats must match to float
+ * rounding: the PIL resize is reimplemented exactly. JPEG (also inside TIFF): mean <= 0.01, max <= 0.05, though
+ * today's decoders agree exactly. Files with an ICC profile check that it is not applied (PIL does not apply it). Lossy WebP: mean <= 0.15, max <= 2.0, because the decoders legitimately differ:
+ * libwebp (PIL) upsamples the half-resolution chroma bilinearly ("fancy upsampling"), TwelveMonkeys repeats each
+ * chroma sample over its 2x2 pixels, so colours differ by up to ~100 levels at sharp colour edges while luma agrees
+ * (measured on these scenes, whose per-pixel noise and hard edges make chroma unusually busy: mean 0.087 to 0.100,
+ * max 1.60).
  */
 class PreprocessingParityTest {
     @TempDir
@@ -32,9 +37,14 @@ class PreprocessingParityTest {
     @ParameterizedTest
     @ValueSource(strings = {"rgb_q90.jpg", "rgb_444_q95.jpg", "gray.png", "rgba.png", "palette.png", "small_upscaled.png",
             "tall.jpg", "exif3.jpg", "exif6.jpg", "exif8.jpg", "gray16.png", "cmyk.jpg", "bilevel.png", "gray_alpha.png", "rgb.bmp",
-            "palette.gif", "rgb565.bmp"})
+            "palette.gif", "rgb565.bmp", "icc_bad_sequence.jpg", "rgb_q80.webp", "rgb_q95.webp", "rgba_q85.webp",
+            "rgb_lossless.webp", "rgba_lossless.webp", "exif6_lossless.webp", "rgb.tiff", "rgb_lzw.tiff", "rgb_deflate.tiff",
+            "rgba_packbits.tiff", "gray.tiff", "palette.tiff", "cmyk.tiff", "exif8.tiff", "rgb16.tiff", "gray16.tiff",
+            "rgb_jpeg.tiff", "multipage.tiff", "rgb_icc.jpg", "cmyk_icc.jpg", "rgb_icc_lossless.webp", "rgb_icc.png", "rgb_icc.tiff",
+            "cmyk_icc.tiff"})
     void matchesTorchvisionsTransform(String name) throws Exception {
         RgbImage image = new ImageDecoder().decode(dir.resolve(name));
+        double[] bars = bars(name);
         for (int[] sizes : new int[][]{{256, 224}, {40, 32}}) {
             Tensor ours = Preprocessing.IMAGENET.withSizes(sizes[0], sizes[1]).apply(image);
             Tensor theirs = Npy.read(dir.resolve(name + "." + sizes[0] + "_" + sizes[1] + ".npy"));
@@ -48,12 +58,21 @@ class PreprocessingParityTest {
             }
             double mean = sum / ours.size();
             System.out.printf(Locale.ROOT, "preprocessing %-20s %3d/%3d: mean abs %.2e, max abs %.2e%n", name, sizes[0], sizes[1], mean, max);
-            boolean lossless = !name.endsWith(".jpg");
-            double meanBar = lossless ? 1e-6 : 0.01;
-            double maxBar = lossless ? 1e-5 : 0.05;
             double m = mean;
             double x = max;
-            assertTrue(m <= meanBar && x <= maxBar, () -> name + ": mean " + m + " (bar " + meanBar + "), max " + x + " (bar " + maxBar + ")");
+            assertTrue(m <= bars[0] && x <= bars[1], () -> name + ": mean " + m + " (bar " + bars[0] + "), max " + x + " (bar " + bars[1] + ")");
         }
+    }
+
+    /** {mean, max} allowed for the file's encoding (see the class comment for why each). */
+    private static double[] bars(String name) {
+        boolean lossyWebp = name.endsWith(".webp") && !name.contains("lossless");
+        if (lossyWebp) {
+            return new double[]{0.15, 2.0};
+        }
+        if (name.endsWith(".jpg") || name.contains("jpeg")) {
+            return new double[]{0.01, 0.05};
+        }
+        return new double[]{1e-6, 1e-5};
     }
 }

@@ -5,6 +5,7 @@ import dev.jresnet.gpu.GpuInfo;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.jresnet.CacheDirectory;
 import dev.jresnet.plan.Precision;
 
 import java.io.IOException;
@@ -53,17 +54,9 @@ public final class AlgorithmCache {
         }
     }
 
-    /**
-     * The default file: $JRESNET_CACHE_DIR, else $XDG_CACHE_HOME/jresnet, else ~/.cache/jresnet, then
-     * conv-algorithms.json.
-     */
+    /** The default file: conv-algorithms.json in jresnet's cache folder ({@link CacheDirectory}). */
     public static Path defaultFile() {
-        String dir = System.getenv("JRESNET_CACHE_DIR");
-        if (dir == null || dir.isEmpty()) {
-            String xdg = System.getenv("XDG_CACHE_HOME");
-            dir = (xdg != null && !xdg.isEmpty() ? xdg : System.getProperty("user.home") + "/.cache") + "/jresnet";
-        }
-        return Path.of(dir, "conv-algorithms.json");
+        return CacheDirectory.of().resolve("conv-algorithms.json");
     }
 
     /** The key of one convolution shape on one GPU and software stack, in one precision. */

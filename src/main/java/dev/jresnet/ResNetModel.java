@@ -25,6 +25,8 @@ import dev.jresnet.tensor.TopK;
 import dev.jresnet.weights.StateDict;
 import dev.jresnet.weights.WeightsFiles;
 import dev.jresnet.weights.WeightsValidator;
+import dev.jresnet.weights.pretrained.PretrainedEntry;
+import dev.jresnet.weights.pretrained.PretrainedWeights;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -73,8 +75,10 @@ public final class ResNetModel implements AutoCloseable {
         private Device device = Device.AUTO;
         private Precision precision = Precision.FP32;
         private int maxBatch = 32;
-        private Preprocessing preprocessing = Preprocessing.IMAGENET;
+        private Preprocessing preprocessing;
         private Labels labels;
+        private PretrainedWeights pretrainedSource;
+        private PretrainedEntry pretrained;
         private int top = 5;
         private Duration batchWait = Duration.ofMillis(2);
         private int decodeThreads = Math.min(4, Runtime.getRuntime().availableProcessors());
@@ -107,6 +111,7 @@ public final class ResNetModel implements AutoCloseable {
         public Builder weights(Path file) {
             this.weightsFile = Objects.requireNonNull(file, "weights file");
             this.weights = null;
+            this.pretrained = null;
             return this;
         }
 
@@ -114,6 +119,29 @@ public final class ResNetModel implements AutoCloseable {
         public Builder weights(StateDict stateDict, String source) {
             this.weights = Objects.requireNonNull(stateDict, "weights");
             this.weightsSource = source;
+            this.weightsFile = null;
+            this.pretrained = null;
+            return this;
+        }
+
+        /**
+         * torchvision's pretrained weights by name ("resnet50.IMAGENET1K_V2", "resnet18.DEFAULT"), found in the caches
+         * or downloaded when the model is built ({@link PretrainedWeights#fromEnvironment()}: TORCH_HOME's and
+         * jresnet's caches, JRESNET_OFFLINE, JRESNET_WEIGHTS_MIRROR). Sets the architecture, and the weights'
+         * evaluation transform and class names unless {@link #preprocessing} or {@link #labels} set others.
+         *
+         * @throws InvalidOptionException for a name torchvision does not publish, listing those it does
+         */
+        public Builder pretrained(String name) {
+            return pretrained(PretrainedWeights.fromEnvironment(), name);
+        }
+
+        /** {@link #pretrained(String)} with the given caches and download settings. */
+        public Builder pretrained(PretrainedWeights source, String name) {
+            this.pretrainedSource = Objects.requireNonNull(source, "pretrained weights");
+            this.pretrained = source.table().require(name);
+            this.config = ResNetConfig.named(pretrained.arch());
+            this.weights = null;
             this.weightsFile = null;
             return this;
         }
@@ -158,7 +186,10 @@ public final class ResNetModel implements AutoCloseable {
             return this;
         }
 
-        /** How images become the network's input (default: torchvision's ImageNet evaluation transform, 256/224). */
+        /**
+         * How images become the network's input (default: the pretrained weights' own transform, else torchvision's
+         * classic ImageNet evaluation transform, 256/224).
+         */
         public Builder preprocessing(Preprocessing p) {
             this.preprocessing = Objects.requireNonNull(p, "preprocessing");
             return this;
@@ -222,9 +253,14 @@ public final class ResNetModel implements AutoCloseable {
             }
             StateDict state = weights;
             String source = weightsSource;
-            if (state == null) {
+            if (pretrained != null) {
+                Path file = pretrainedSource.fetch(pretrained);
+                state = WeightsFiles.read(file);
+                source = pretrained.name() + " (" + file + ")";
+            } else if (state == null) {
                 if (weightsFile == null) {
-                    throw new InvalidOptionException("no weights: give a file with weights(path)");
+                    throw new InvalidOptionException("no weights: give a file with weights(path), or a name with "
+                            + "pretrained(name)");
                 }
                 state = WeightsFiles.read(weightsFile);
                 source = weightsFile.toString();
@@ -261,14 +297,16 @@ public final class ResNetModel implements AutoCloseable {
         this.source = source;
         this.precision = b.precision;
         this.maxBatch = b.maxBatch;
-        this.preprocessing = b.preprocessing;
+        this.preprocessing = b.preprocessing != null ? b.preprocessing
+                : b.pretrained != null ? b.pretrained.preprocessing() : Preprocessing.IMAGENET;
         this.schedule = b.schedule;
         this.cudaGraphs = b.cudaGraphs;
         this.inputShape = new Shape(config.graph().inputChannels(), b.inputHeight > 0 ? b.inputHeight : preprocessing.crop(),
                 b.inputWidth > 0 ? b.inputWidth : preprocessing.crop());
         // Also checks that the input size fits the network, before anything is made.
         int classes = config.graph().shapes(inputShape())[config.graph().output()].channels();
-        this.labels = b.labels != null ? b.labels : classes == 1000 ? Labels.imagenet() : Labels.none();
+        this.labels = b.labels != null ? b.labels : b.pretrained != null ? b.pretrained.labels()
+                : classes == 1000 ? Labels.imagenet() : Labels.none();
         this.top = b.top;
         this.batchWait = b.batchWait;
         this.decodeThreads = b.decodeThreads;

@@ -1,8 +1,10 @@
 package dev.jresnet.image;
 
 import dev.jresnet.InvalidOptionException;
-
 import dev.jresnet.tensor.Tensor;
+
+import java.util.Arrays;
+import java.util.Objects;
 
 /**
  * torchvision's classic ImageNet evaluation transform, as a value: Resize(resize) on the shorter side (PIL
@@ -24,6 +26,24 @@ public record Preprocessing(int resize, int crop, float[] mean, float[] std) {
         }
         mean = mean.clone();
         std = std.clone();
+    }
+
+    /** Equal when the sizes and the mean and std values are (a record compares arrays by identity). */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Preprocessing p && resize == p.resize && crop == p.crop && Arrays.equals(mean, p.mean)
+                && Arrays.equals(std, p.std);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(resize, crop, Arrays.hashCode(mean), Arrays.hashCode(std));
+    }
+
+    @Override
+    public String toString() {
+        return "resize " + resize + ", center crop " + crop + ", mean " + Arrays.toString(mean) + ", std "
+                + Arrays.toString(std);
     }
 
     public Preprocessing withSizes(int newResize, int newCrop) {

@@ -2,6 +2,7 @@ package dev.jresnet.weights.pretrained;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.jresnet.InvalidOptionException;
 import dev.jresnet.image.Preprocessing;
 import dev.jresnet.model.ResNetConfig;
 
@@ -161,7 +162,7 @@ public final class PretrainedTable {
     /**
      * The entry called {@code name}.
      *
-     * @throws IllegalArgumentException naming what the architecture has (or which architectures have entries)
+     * @throws InvalidOptionException naming what the architecture has (or which architectures have entries)
      */
     public PretrainedEntry require(String name) {
         return find(name).orElseThrow(() -> {
@@ -169,11 +170,11 @@ public final class PretrainedTable {
             List<String> ofArch = entries.stream().filter(e -> e.arch().equals(arch))
                     .map(e -> e.name() + (e.isDefault() ? " (" + DEFAULT + ")" : "")).toList();
             if (ofArch.isEmpty()) {
-                return new IllegalArgumentException("no pretrained weights named " + name + "; there are some for "
+                return new InvalidOptionException("no pretrained weights named " + name + "; there are some for "
                         + String.join(", ", entries.stream().map(PretrainedEntry::arch).distinct().toList())
                         + " (jresnet weights list)");
             }
-            return new IllegalArgumentException("no pretrained weights named " + name + "; " + arch + " has "
+            return new InvalidOptionException("no pretrained weights named " + name + "; " + arch + " has "
                     + String.join(", ", ofArch));
         });
     }

@@ -1,5 +1,6 @@
 package dev.jresnet.weights.pretrained;
 
+import dev.jresnet.InvalidOptionException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.jresnet.image.Labels;
@@ -105,10 +106,10 @@ class PretrainedTableTest {
 
     @Test
     void anUnknownNameIsToldWhatThereIs() {
-        IllegalArgumentException tag = assertThrows(IllegalArgumentException.class, () -> TABLE.require("resnet50.IMAGENET1K_V3"));
+        InvalidOptionException tag = assertThrows(InvalidOptionException.class, () -> TABLE.require("resnet50.IMAGENET1K_V3"));
         assertEquals("no pretrained weights named resnet50.IMAGENET1K_V3; resnet50 has resnet50.IMAGENET1K_V1, "
                 + "resnet50.IMAGENET1K_V2 (DEFAULT)", tag.getMessage());
-        IllegalArgumentException arch = assertThrows(IllegalArgumentException.class, () -> TABLE.require("vgg16.DEFAULT"));
+        InvalidOptionException arch = assertThrows(InvalidOptionException.class, () -> TABLE.require("vgg16.DEFAULT"));
         assertTrue(arch.getMessage().startsWith("no pretrained weights named vgg16.DEFAULT; there are some for resnet18, "),
                 arch.getMessage());
     }

@@ -1,6 +1,10 @@
 package dev.jresnet.weights.pretrained;
 
+import dev.jresnet.InvalidOptionException;
+import dev.jresnet.ResNetModel;
+import dev.jresnet.image.Preprocessing;
 import dev.jresnet.model.ResNetConfig;
+import dev.jresnet.tensor.Tensor;
 import dev.jresnet.testing.Tools;
 import dev.jresnet.testing.WeightsServer;
 import dev.jresnet.weights.RandomWeights;
@@ -235,6 +239,42 @@ class PretrainedWeightsTest {
         StateDict read = WeightsFiles.read(fetched);
         WeightsValidator.check(ResNetConfig.named("resnet18").graph(), read, fetched.toString());
         assertArrayEquals(weights.floats("fc.weight"), read.floats("fc.weight"));
+    }
+
+    @Test
+    void aModelBuiltByNameFetchesTheFileAndTakesItsTransformUnlessTheCallerGivesOne() throws IOException {
+        StateDict weights = RandomWeights.generate(ResNetConfig.named("resnet18").graph(), 12);
+        Path source = dir.resolve("source.safetensors");
+        SafetensorsWriter.write(source, weights, Map.of());
+        byte[] bytes = Files.readAllBytes(source);
+        String file = hashedName("resnet18", bytes, ".safetensors");
+        server.serve(file, bytes, WeightsServer.Fault.NONE);
+        PretrainedWeights pretrained = new PretrainedWeights(table(Map.of("resnet18.SEEDED", file)), caches(), online(),
+                DownloadListener.SILENT);
+        Tensor batch = Tensor.zeros(1, 3, 64, 64);
+        Random random = new Random(5);
+        for (int i = 0; i < batch.data().length; i++) {
+            batch.data()[i] = (float) random.nextGaussian();
+        }
+        try (ResNetModel byName = ResNetModel.builder().pretrained(pretrained, "resnet18.SEEDED").device("cpu")
+                .inputSize(64, 64).build();
+             ResNetModel byFile = ResNetModel.builder().architecture("resnet18").weights(source).device("cpu")
+                     .inputSize(64, 64).build()) {
+            assertEquals("resnet18", byName.config().name());
+            assertEquals(new Preprocessing(232, 224, Preprocessing.IMAGENET.mean(), Preprocessing.IMAGENET.std()),
+                    byName.preprocessing(), "the table's transform (resize 232), not the classic 256");
+            assertEquals(Preprocessing.IMAGENET, byFile.preprocessing());
+            assertArrayEquals(byFile.forward(batch).data(), byName.forward(batch).data());
+        }
+        assertEquals(1, server.requests().size());
+        try (ResNetModel own = ResNetModel.builder().preprocessing(Preprocessing.IMAGENET)
+                .pretrained(pretrained, "resnet18.SEEDED").device("cpu").build()) {
+            assertEquals(Preprocessing.IMAGENET, own.preprocessing(), "the caller's transform wins, set before or after");
+        }
+        assertEquals(1, server.requests().size(), "the second model finds the file in the cache");
+        InvalidOptionException unknown = assertThrows(InvalidOptionException.class,
+                () -> ResNetModel.builder().pretrained(pretrained, "resnet18.V9"));
+        assertEquals("no pretrained weights named resnet18.V9; resnet18 has resnet18.SEEDED (DEFAULT)", unknown.getMessage());
     }
 
     @Test

@@ -22,7 +22,8 @@ import java.util.Arrays;
  * of a group's output rows, or a share of them when there would be too few tasks for the threads. Per
  * {@link #KC}-deep chunk of the reduction it gathers each tile of B into a panel (16 or 32 KiB) and runs
  * the micro-kernel over it for every row panel of A (4 or 8 rows, the micro-kernel's). The first chunk starts from
- * the bias; after the last, the block (still in L2) gets the residual and ReLU on its way to the output.
+ * the bias; after the last, each tile (still in L1) gets the residual and ReLU. Tiles sum in the output itself where
+ * their columns lie in one image, else in the task's accumulators, from which they are then stored.
  */
 final class GemmConvolution {
     /** Reduction depth per pass: the B rows of one tile, KC x 16 floats, are 16 KiB (32 KiB for 32 columns). */
@@ -131,9 +132,18 @@ final class GemmConvolution {
         }
     }
 
-    /** Floats of the phase copy for a batch. */
+    /** Floats of the phase copy for a batch: none where the input is already laid out as its one phase. */
     int phaseCopySize(int batch) {
-        return batch * imageStride;
+        return needsPhaseCopy() ? batch * imageStride : 0;
+    }
+
+    /**
+     * Stride 1 without padding (every 1x1 stride-1 convolution) has one phase, the input itself: B is gathered from
+     * the input directly, which saves a pass over it.
+     */
+    private boolean needsPhaseCopy() {
+        ConvSpec s = op.spec();
+        return stride != 1 || s.padH() != 0 || s.padW() != 0;
     }
 
 
@@ -144,8 +154,12 @@ final class GemmConvolution {
     void run(float[] in, float[] residual, float[] out, int batch, WorkerPool pool, MicroKernel kernel,
              float[] phaseCopy, ConvScratch[] scratch) {
         requireRows(kernel, r, op);
-        int planes = batch * inC;
-        pool.run(planes, (plane, worker) -> copyPhases(in, plane, phaseCopy));
+        float[] source = in;
+        if (needsPhaseCopy()) {
+            pool.run(batch * inC, (plane, worker) -> copyPhases(in, plane, phaseCopy));
+            source = phaseCopy;
+        }
+        float[] b = source;
         // The columns are the output pixels of the whole batch, image after image: small late layers (7x7) then
         // still fill whole tiles. A task owns a block of columns and, normally, every output row, so each
         // panel of B is gathered once; only when that leaves too few tasks for the threads (batch 1, late layers)
@@ -177,7 +191,7 @@ final class GemmConvolution {
             int row0 = task % rowSplits * taskRows;
             int col0 = cb * taskColumns;
             if (row0 < paddedRows) {
-                block(phaseCopy, residual, out, g, col0, Math.min(taskColumns, columns - col0), taskColumns, row0,
+                block(b, residual, out, g, col0, Math.min(taskColumns, columns - col0), taskColumns, row0,
                         Math.min(paddedRows, row0 + taskRows), kernel, scratch[worker]);
             }
         });
@@ -219,42 +233,68 @@ final class GemmConvolution {
         }
     }
 
-    /** Columns [col0, col0 + cols) and rows [row0, row1) of group g; the accumulators' rows are ldc apart. */
-    private void block(float[] phaseCopy, float[] residual, float[] out, int g, int col0, int cols, int ldc, int row0,
+    /**
+     * Columns [col0, col0 + cols) and rows [row0, row1) of group g. A tile whose columns are consecutive pixels of one
+     * image and whose rows are all real output channels sums straight into the output (channel rows a plane apart)
+     * and gets the residual and ReLU there after its last chunk, while it is in L1; the others (across two images,
+     * past the last column or past the last channel) sum into the accumulators (rows ldc apart) and are stored from
+     * there after their last chunk. Summing in the output saves a copy and a re-read of every activation.
+     */
+    private void block(float[] source, float[] residual, float[] out, int g, int col0, int cols, int ldc, int row0,
                        int row1, MicroKernel kernel, ConvScratch scratch) {
         float[] a = packedWeights[g];
         float[] acc = scratch.accumulators;
         float[] panel = scratch.bPanel;
         int t = kernel.cols();
+        int plane = outH * outW;
+        boolean relu = op.relu();
         for (int k0 = 0; k0 < depth; k0 += KC) {
             int kc = Math.min(KC, depth - k0);
+            boolean last = k0 + kc == depth;
             for (int j = 0; j < cols; j += t) {
-                gather(phaseCopy, g, col0 + j, Math.min(t, cols - j), t, k0, kc, panel);
+                int count = Math.min(t, cols - j);
+                gather(source, g, col0 + j, count, t, k0, kc, panel);
+                int column = col0 + j;
+                boolean oneImage = count == t && column % plane + t <= plane;
+                int channel0 = (column / plane * outC + g * rowsPerGroup) * plane + column % plane;
                 for (int m = row0; m < row1; m += r) {
-                    kernel.tile(a, paddedRows * k0 + m * kc, panel, 0, kc, acc, (m - row0) * ldc + j, ldc, k0 > 0,
-                            paddedBias, g * paddedRows + m);
+                    int aOff = paddedRows * k0 + m * kc;
+                    if (oneImage && m + r <= rowsPerGroup) {
+                        int at = channel0 + m * plane;
+                        kernel.tile(a, aOff, panel, 0, kc, out, at, plane, k0 > 0, paddedBias, g * paddedRows + m);
+                        for (int i = 0; last && i < r; i++) {
+                            PlainKernels.epilogue(out, residual, at + i * plane, t, relu);
+                        }
+                    } else {
+                        int accOff = (m - row0) * ldc + j;
+                        kernel.tile(a, aOff, panel, 0, kc, acc, accOff, ldc, k0 > 0, paddedBias, g * paddedRows + m);
+                        if (last) {
+                            store(acc, accOff, ldc, residual, out, g, column, count, m, Math.min(m + r, rowsPerGroup));
+                        }
+                    }
                 }
             }
         }
-        storeBlock(acc, ldc, residual, out, g, col0, cols, row0, Math.min(row1, rowsPerGroup));
     }
 
     /**
      * Packs kc rows of B for the columns [column, column + count) into a contiguous panel (row k at k * t): the
-     * columns split into runs that stay in one output row of one image, each run one copy per tap. Columns past
-     * {@code count} (the batch's last tile) are zeros; their results are never stored.
+     * columns split into runs that are consecutive in the source (one output row of one image; the whole image
+     * where output rows are as long as the source's, as in a 1x1 stride-1 convolution), each run one copy per tap.
+     * Columns past {@code count} (the batch's last tile) are zeros; their results are never stored.
      */
-    private void gather(float[] phaseCopy, int g, int column, int count, int t, int k0, int kc, float[] panel) {
+    private void gather(float[] source, int g, int column, int count, int t, int k0, int kc, float[] panel) {
         int plane = outH * outW;
+        boolean rowsContinue = outW == phaseW;
         for (int done = 0; done < count; ) {
             int n = (column + done) / plane;
             int pixel = (column + done) % plane;
             int oh = pixel / outW;
             int ow = pixel % outW;
-            int run = Math.min(count - done, outW - ow);
+            int run = Math.min(count - done, rowsContinue ? plane - pixel : outW - ow);
             int src = n * imageStride + g * (inC / groups) * phases * phasePlane + oh * phaseW + ow;
             for (int k = 0; k < kc; k++) {
-                System.arraycopy(phaseCopy, src + offsets[k0 + k], panel, k * t + done, run);
+                System.arraycopy(source, src + offsets[k0 + k], panel, k * t + done, run);
             }
             done += run;
         }
@@ -265,20 +305,23 @@ final class GemmConvolution {
         }
     }
 
-    /** Moves the block's columns to the output, adding the residual and applying ReLU on the way. */
-    private void storeBlock(float[] acc, int ldc, float[] residual, float[] out, int g, int col0, int cols, int row0,
-                            int row1) {
+    /**
+     * Moves columns [column, column + count) of output rows [row0, row1) from the accumulators (row row0 at accOff,
+     * rows ldc apart) to the output, adding the residual and applying ReLU on the way.
+     */
+    private void store(float[] acc, int accOff, int ldc, float[] residual, float[] out, int g, int column, int count,
+                       int row0, int row1) {
         boolean relu = op.relu();
         int plane = outH * outW;
-        for (int done = 0; done < cols; ) {
-            int n = (col0 + done) / plane;
-            int pixel = (col0 + done) % plane;
-            int run = Math.min(cols - done, plane - pixel);
+        for (int done = 0; done < count; ) {
+            int n = (column + done) / plane;
+            int pixel = (column + done) % plane;
+            int run = Math.min(count - done, plane - pixel);
             for (int m = row0; m < row1; m++) {
                 int dst = (n * outC + g * rowsPerGroup + m) * plane + pixel;
                 // Copied first, so that the epilogue's loops index every array alike: C2 (JDK 17) compiles Math.max
                 // to SIMD only then; reading acc at its own offset kept this loop scalar, 4x slower.
-                System.arraycopy(acc, (m - row0) * ldc + done, out, dst, run);
+                System.arraycopy(acc, accOff + (m - row0) * ldc + done, out, dst, run);
                 PlainKernels.epilogue(out, residual, dst, run, relu);
             }
             done += run;

@@ -77,6 +77,10 @@ class FastKernelsTest {
         cases.add(conv("3x3 depthwise", 7, 12, 8, 8, 12, 3, 1, 1, 1, 12, false, false, false));
         cases.add(conv("out channels not a multiple of 4", 1, 7, 9, 9, 10, 3, 1, 1, 1, 1, true, true, true));
         cases.add(conv("more rows and columns than one task", 1, 24, 20, 21, 300, 1, 1, 0, 1, 1, true, false, true));
+        // Tiles summed in the output (inside one image) beside tiles summed aside (across images, the last rows).
+        cases.add(conv("1x1 s1 deep reduction, tiles inside and across images", 3, 300, 10, 10, 20, 1, 1, 0, 1, 1,
+                true, true, true));
+        cases.add(conv("3x3 s1 no padding, deep reduction", 2, 30, 12, 40, 16, 3, 1, 0, 1, 1, false, true, true));
         // Found by the benchmark: resnet50's 2048-row layers overflowed the accumulators with 32-column tiles.
         cases.add(conv("more rows than the accumulators hold for one tile", 1, 8, 3, 3, 4100, 1, 1, 0, 1, 1, true, true, true));
         cases.add(new ConvCase("5x3 kernel, stride 3, width padding only", 7, new Shape(4, 16, 14),

@@ -4,8 +4,10 @@ package dev.jresnet.cpu;
 final class ConvScratch {
     /** A GEMM task's accumulator block, rows x columns (128 KiB: stays in L2). */
     final float[] accumulators = new float[GemmConvolution.ACCUMULATORS];
-    /** One packed panel of B, KC rows deep and up to 32 columns (32 KiB: stays in L1 and L2). */
-    final float[] bPanel = new float[GemmConvolution.KC * MicroKernel.MAX_COLS];
+    /** The packed panels of B for a task's columns, KC rows deep (256 KiB at most: stays in L2). */
+    final float[] bPanel = new float[GemmConvolution.KC * GemmConvolution.NC];
+    /** The runs of a task's columns that are consecutive in the source: source start, panel position, length. */
+    final int[] runs = new int[3 * GemmConvolution.NC];
     private float[] transformedInput = new float[0];
     private float[] products = new float[0];
     private final float[][] inputRows = new float[4][0];

@@ -18,12 +18,16 @@ import java.util.Arrays;
  * are the output pixels; a tile's pixels are one or a few runs of an output row, each gathered with one copy per
  * tap. Stride 1 needs one phase, stride 2 as many of the four as the kernel touches; a 1x1 stride-2 shortcut one.
  *
- * <p>Blocking: a task owns a block of columns (as many as keep its accumulators, rows x columns, at 128 KiB) and all
- * of a group's output rows, or a share of them when there would be too few tasks for the threads. Per
- * {@link #KC}-deep chunk of the reduction it gathers each tile of B into a panel (16 or 32 KiB) and runs
- * the micro-kernel over it for every row panel of A (4 or 8 rows, the micro-kernel's). The first chunk starts from
- * the bias; after the last, each tile (still in L1) gets the residual and ReLU. Tiles sum in the output itself where
- * their columns lie in one image, else in the task's accumulators, from which they are then stored.
+ * <p>Blocking: a task owns a block of columns ({@link #NC}, or as many as keep its partial sums, rows x columns, at
+ * 128 KiB when the reduction is deeper than one chunk) and all of a group's output rows, or a share of them when
+ * there would be too few tasks for the threads. Per {@link #KC}-deep chunk of the reduction it gathers its columns
+ * of B into panels (up to 256 KiB, in L2), reading the source in order, one channel plane after another; then it
+ * runs the micro-kernel row panel by row panel of A (4 or 8 rows, the micro-kernel's), across all its columns, so
+ * the output is written a few rows at a time, each in order. (Tile by tile, every row panel at once, the source
+ * and the output were each touched in as many places as there are channels: reads and writes that no prefetcher
+ * follows.) The first chunk starts from the bias; after the last, each tile (still in L1) gets the residual and
+ * ReLU. Tiles sum in the output itself where their columns lie in one image, else in the task's accumulators, from
+ * which they are then stored.
  */
 final class GemmConvolution {
     /** Reduction depth per pass: the B rows of one tile, KC x 16 floats, are 16 KiB (32 KiB for 32 columns). */
@@ -173,9 +177,10 @@ final class GemmConvolution {
         while (true) {
             rowsPerTask = (paddedRows + splits - 1) / splits;
             rowsPerTask = (rowsPerTask + r - 1) / r * r;
-            blockColumns = Math.max(t, Math.min(NC, ACCUMULATORS / rowsPerTask / t * t));
+            // A reduction of one chunk keeps no partial sums between chunks; deeper ones keep the block's in L2.
+            blockColumns = depth <= KC ? NC : Math.max(t, Math.min(NC, ACCUMULATORS / rowsPerTask / t * t));
             colBlocks = (columns + blockColumns - 1) / blockColumns;
-            boolean fits = rowsPerTask * t <= ACCUMULATORS; // one tile's column for every row of the task
+            boolean fits = depth <= KC || rowsPerTask * t <= ACCUMULATORS; // a tile's column for every row of the task
             if (fits && (groups * colBlocks * splits >= 2 * pool.threads() || rowsPerTask <= 4 * r)) {
                 break;
             }
@@ -251,25 +256,25 @@ final class GemmConvolution {
         for (int k0 = 0; k0 < depth; k0 += KC) {
             int kc = Math.min(KC, depth - k0);
             boolean last = k0 + kc == depth;
-            for (int j = 0; j < cols; j += t) {
-                int count = Math.min(t, cols - j);
-                gather(source, g, col0 + j, count, t, k0, kc, panel);
-                int column = col0 + j;
-                boolean oneImage = count == t && column % plane + t <= plane;
-                int channel0 = (column / plane * outC + g * rowsPerGroup) * plane + column % plane;
-                for (int m = row0; m < row1; m += r) {
-                    int aOff = paddedRows * k0 + m * kc;
-                    if (oneImage && m + r <= rowsPerGroup) {
-                        int at = channel0 + m * plane;
-                        kernel.tile(a, aOff, panel, 0, kc, out, at, plane, k0 > 0, paddedBias, g * paddedRows + m);
+            gather(source, g, col0, cols, t, k0, kc, panel, scratch.runs);
+            for (int m = row0; m < row1; m += r) {
+                int aOff = paddedRows * k0 + m * kc;
+                for (int j = 0; j < cols; j += t) {
+                    int count = Math.min(t, cols - j);
+                    int column = col0 + j;
+                    if (count == t && column % plane + t <= plane && m + r <= rowsPerGroup) {
+                        int at = (column / plane * outC + g * rowsPerGroup + m) * plane + column % plane;
+                        kernel.tile(a, aOff, panel, j * kc, kc, out, at, plane, k0 > 0, paddedBias, g * paddedRows + m);
                         for (int i = 0; last && i < r; i++) {
                             PlainKernels.epilogue(out, residual, at + i * plane, t, relu);
                         }
                     } else {
-                        int accOff = (m - row0) * ldc + j;
-                        kernel.tile(a, aOff, panel, 0, kc, acc, accOff, ldc, k0 > 0, paddedBias, g * paddedRows + m);
+                        // One chunk: the tile is stored right away, so every tile can use the same accumulators.
+                        int accLd = depth <= KC ? t : ldc;
+                        int accOff = depth <= KC ? 0 : (m - row0) * ldc + j;
+                        kernel.tile(a, aOff, panel, j * kc, kc, acc, accOff, accLd, k0 > 0, paddedBias, g * paddedRows + m);
                         if (last) {
-                            store(acc, accOff, ldc, residual, out, g, column, count, m, Math.min(m + r, rowsPerGroup));
+                            store(acc, accOff, accLd, residual, out, g, column, count, m, Math.min(m + r, rowsPerGroup));
                         }
                     }
                 }
@@ -278,29 +283,37 @@ final class GemmConvolution {
     }
 
     /**
-     * Packs kc rows of B for the columns [column, column + count) into a contiguous panel (row k at k * t): the
-     * columns split into runs that are consecutive in the source (one output row of one image; the whole image
-     * where output rows are as long as the source's, as in a 1x1 stride-1 convolution), each run one copy per tap.
-     * Columns past {@code count} (the batch's last tile) are zeros; their results are never stored.
+     * Packs kc rows of B for the columns [column, column + count) as the micro-kernel reads them: t-column panels
+     * (panel p at p * kc * t, row k at k * t in it), the last one padded with zeros (results never stored). The
+     * columns split into runs that are consecutive in the source (within one output row of one image, or the whole
+     * image where output rows are as long as the source's, as in a 1x1 stride-1 convolution) and in one panel; row
+     * by row of B, each run is one copy, so the source is read in order, one channel plane after another.
      */
-    private void gather(float[] source, int g, int column, int count, int t, int k0, int kc, float[] panel) {
+    private void gather(float[] source, int g, int column, int count, int t, int k0, int kc, float[] panel, int[] runs) {
         int plane = outH * outW;
         boolean rowsContinue = outW == phaseW;
-        for (int done = 0; done < count; ) {
+        int runCount = 0;
+        for (int done = 0; done < count; runCount++) {
             int n = (column + done) / plane;
             int pixel = (column + done) % plane;
             int oh = pixel / outW;
             int ow = pixel % outW;
-            int run = Math.min(count - done, rowsContinue ? plane - pixel : outW - ow);
-            int src = n * imageStride + g * (inC / groups) * phases * phasePlane + oh * phaseW + ow;
-            for (int k = 0; k < kc; k++) {
-                System.arraycopy(source, src + offsets[k0 + k], panel, k * t + done, run);
-            }
+            int run = Math.min(Math.min(count - done, t - done % t), rowsContinue ? plane - pixel : outW - ow);
+            runs[3 * runCount] = n * imageStride + g * (inC / groups) * phases * phasePlane + oh * phaseW + ow;
+            runs[3 * runCount + 1] = done / t * kc * t + done % t;
+            runs[3 * runCount + 2] = run;
             done += run;
         }
-        if (count < t) {
+        for (int k = 0; k < kc; k++) {
+            int offset = offsets[k0 + k];
+            for (int i = 0; i < runCount; i++) {
+                System.arraycopy(source, runs[3 * i] + offset, panel, runs[3 * i + 1] + k * t, runs[3 * i + 2]);
+            }
+        }
+        if (count % t != 0) {
+            int last = count / t * kc * t;
             for (int k = 0; k < kc; k++) {
-                Arrays.fill(panel, k * t + count, (k + 1) * t, 0f);
+                Arrays.fill(panel, last + k * t + count % t, last + (k + 1) * t, 0f);
             }
         }
     }

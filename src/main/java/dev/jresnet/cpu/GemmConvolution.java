@@ -265,8 +265,8 @@ final class GemmConvolution {
                     if (count == t && column % plane + t <= plane && m + r <= rowsPerGroup) {
                         int at = (column / plane * outC + g * rowsPerGroup + m) * plane + column % plane;
                         kernel.tile(a, aOff, panel, j * kc, kc, out, at, plane, k0 > 0, paddedBias, g * paddedRows + m);
-                        for (int i = 0; last && i < r; i++) {
-                            PlainKernels.epilogue(out, residual, at + i * plane, t, relu);
+                        if (last && (residual != null || relu)) {
+                            kernel.finish(out, at, plane, residual, relu);
                         }
                     } else {
                         // One chunk: the tile is stored right away, so every tile can use the same accumulators.

@@ -22,6 +22,12 @@ interface MicroKernel {
     void tile(float[] a, int aOff, float[] b, int bOff, int kc, float[] c, int cOff, int ldc, boolean accumulate,
               float[] bias, int biasOff);
 
+    /**
+     * Adds the residual (at the same indices as C; none when null) to a tile of C and applies ReLU when asked, as
+     * {@link PlainKernels#epilogue} does to each of its rows, bit for bit: for a tile just computed, still in L1.
+     */
+    void finish(float[] c, int cOff, int ldc, float[] residual, boolean relu);
+
     /** Rows of the tile: the weights (A) are packed in panels this tall. */
     int rows();
 

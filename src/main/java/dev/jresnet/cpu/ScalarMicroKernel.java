@@ -34,6 +34,13 @@ final class ScalarMicroKernel implements MicroKernel {
     }
 
     @Override
+    public void finish(float[] c, int cOff, int ldc, float[] residual, boolean relu) {
+        for (int i = 0; i < ROWS; i++) {
+            PlainKernels.epilogue(c, residual, cOff + i * ldc, COLS, relu);
+        }
+    }
+
+    @Override
     public String description() {
         return "scalar";
     }

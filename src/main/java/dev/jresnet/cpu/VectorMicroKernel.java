@@ -85,6 +85,11 @@ final class VectorMicroKernel implements MicroKernel {
     }
 
     @Override
+    public void finish(float[] c, int cOff, int ldc, float[] residual, boolean relu) {
+        VectorTileEpilogue.apply(S, ROWS, COLS, c, cOff, ldc, residual, relu);
+    }
+
+    @Override
     public String description() {
         return "Vector API, 256-bit";
     }

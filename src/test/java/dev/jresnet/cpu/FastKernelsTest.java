@@ -193,6 +193,33 @@ class FastKernelsTest {
         assertTrue(!WinogradConvolution.pays(layer1, 32));
     }
 
+    /** A micro-kernel's epilogue on a tile inside a larger C, held to the plain epilogue on each row, bit for bit. */
+    @Test
+    void tileEpilogueMatchesPlainExactly() {
+        for (MicroKernel kernel : MicroKernel.available()) {
+            int ldc = kernel.cols() + 7;
+            int cOff = ldc + 3;
+            int size = cOff + kernel.rows() * ldc;
+            float[] c = SeededRandom.normal(30, size).data();
+            float[] residual = SeededRandom.normal(31, size).data();
+            c[cOff] = Float.NaN;
+            c[cOff + 1] = -0f;
+            residual[cOff + ldc + 2] = Float.NaN;
+            for (float[] res : new float[][]{null, residual}) {
+                for (boolean relu : new boolean[]{false, true}) {
+                    float[] expected = c.clone();
+                    for (int i = 0; i < kernel.rows(); i++) {
+                        PlainKernels.epilogue(expected, res, cOff + i * ldc, kernel.cols(), relu);
+                    }
+                    float[] actual = c.clone();
+                    kernel.finish(actual, cOff, ldc, res, relu);
+                    assertArrayEquals(expected, actual, kernel.description() + (res == null ? "" : ", residual")
+                            + (relu ? ", relu" : ""));
+                }
+            }
+        }
+    }
+
     @Test
     void elementwiseOpsMatchPlainExactly() {
         Shape shape = new Shape(6, 9, 11);

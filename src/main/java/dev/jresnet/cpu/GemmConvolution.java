@@ -30,7 +30,7 @@ import java.util.Arrays;
  * which they are then stored.
  */
 final class GemmConvolution {
-    /** Reduction depth per pass: the B rows of one tile, KC x 16 floats, are 16 KiB (32 KiB for 32 columns). */
+    /** Reduction depth per pass: a task's B panels, KC x its columns, are at most KC x NC floats (256 KiB). */
     static final int KC = 256;
     /** Columns per task at most, a multiple of every tile width (16, 32). */
     static final int NC = 256;
@@ -158,12 +158,10 @@ final class GemmConvolution {
     void run(float[] in, float[] residual, float[] out, int batch, WorkerPool pool, MicroKernel kernel,
              float[] phaseCopy, ConvScratch[] scratch) {
         requireRows(kernel, r, op);
-        float[] source = in;
         if (needsPhaseCopy()) {
             pool.run(batch * inC, (plane, worker) -> copyPhases(in, plane, phaseCopy));
-            source = phaseCopy;
         }
-        float[] b = source;
+        float[] source = needsPhaseCopy() ? phaseCopy : in;
         // The columns are the output pixels of the whole batch, image after image: small late layers (7x7) then
         // still fill whole tiles. A task owns a block of columns and, normally, every output row, so each
         // panel of B is gathered once; only when that leaves too few tasks for the threads (batch 1, late layers)
@@ -196,7 +194,7 @@ final class GemmConvolution {
             int row0 = task % rowSplits * taskRows;
             int col0 = cb * taskColumns;
             if (row0 < paddedRows) {
-                block(b, residual, out, g, col0, Math.min(taskColumns, columns - col0), taskColumns, row0,
+                block(source, residual, out, g, col0, Math.min(taskColumns, columns - col0), taskColumns, row0,
                         Math.min(paddedRows, row0 + taskRows), kernel, scratch[worker]);
             }
         });

@@ -16,9 +16,6 @@ import java.util.List;
  * small region (a few TLB pages) whatever the layout they were packed from.
  */
 interface MicroKernel {
-    /** The widest tile of any kernel: scratch panels are sized for it. */
-    int MAX_COLS = 32;
-
     void tile(float[] a, int aOff, float[] b, int bOff, int kc, float[] c, int cOff, int ldc, boolean accumulate,
               float[] bias, int biasOff);
 

@@ -20,6 +20,7 @@ final class FastKernels extends PlainKernels implements AutoCloseable {
     private final MicroKernel microKernel;
     private final ConvScratch[] scratch;
     private float[] phaseCopy = new float[0];
+    private float[] sharedPanels = new float[0];
     /** Each worker's three rows for {@link #maxPool}, grown when too short. */
     private final float[][][] poolRows;
     private final Map<PlanOp.ConvOp, GemmConvolution> convolutions = new IdentityHashMap<>();
@@ -56,7 +57,11 @@ final class FastKernels extends PlainKernels implements AutoCloseable {
         if (phaseCopy.length < needed) {
             phaseCopy = new float[needed];
         }
-        gemm.run(in, residual, out, batch, pool, microKernel, phaseCopy, scratch);
+        int shared = gemm.sharedPanelsSize(batch, microKernel, pool.threads());
+        if (sharedPanels.length < shared) {
+            sharedPanels = new float[shared];
+        }
+        gemm.run(in, residual, out, batch, pool, microKernel, phaseCopy, sharedPanels, scratch);
     }
 
     @Override

@@ -151,51 +151,79 @@ final class GemmConvolution {
     }
 
 
+    /** How a batch's GEMM is cut into tasks: row splits of rowsPerTask rows, colBlocks blocks of blockColumns. */
+    private record Blocking(int rowSplits, int rowsPerTask, int blockColumns, int colBlocks) {
+    }
+
     /**
-     * @param phaseCopy at least {@link #phaseCopySize}(batch) floats, overwritten
-     * @param scratch   one per worker
+     * The columns are the output pixels of the whole batch, image after image: small late layers (7x7) then still
+     * fill whole tiles. A task owns a block of columns and, normally, every output row, so each panel of B is
+     * gathered once; only when that leaves too few tasks for the threads (batch 1, late layers) are the rows split
+     * too, and then B is gathered once beforehand, for all of them ({@link #sharedPanelsSize}).
+     */
+    private Blocking blocking(int batch, int t, int threads) {
+        int columns = batch * outH * outW;
+        int splits = 1;
+        while (true) {
+            int rowsPerTask = ((paddedRows + splits - 1) / splits + r - 1) / r * r;
+            // A reduction of one chunk keeps no partial sums between chunks; deeper ones keep the block's in L2.
+            int blockColumns = depth <= KC ? NC : Math.max(t, Math.min(NC, ACCUMULATORS / rowsPerTask / t * t));
+            int colBlocks = (columns + blockColumns - 1) / blockColumns;
+            boolean fits = depth <= KC || rowsPerTask * t <= ACCUMULATORS; // a tile's column for every row of the task
+            if (fits && (groups * colBlocks * splits >= 2 * threads || rowsPerTask <= 4 * r)) {
+                return new Blocking(splits, rowsPerTask, blockColumns, colBlocks);
+            }
+            splits *= 2;
+        }
+    }
+
+    /**
+     * Floats of B's panels gathered once for every row split (none where rows are not split, or in groups): every
+     * column block's, all chunks deep. Each split gathering its own made two threads do four times one thread's
+     * gathers in resnet's 14x14 and 7x7 layers at batch 1.
+     */
+    int sharedPanelsSize(int batch, MicroKernel kernel, int threads) {
+        Blocking b = blocking(batch, kernel.cols(), threads);
+        return groups == 1 && b.rowSplits() > 1 ? b.colBlocks() * b.blockColumns() * depth : 0;
+    }
+
+    /**
+     * @param phaseCopy    at least {@link #phaseCopySize}(batch) floats, overwritten
+     * @param sharedPanels at least {@link #sharedPanelsSize}(batch, kernel, threads) floats, overwritten
+     * @param scratch      one per worker
      */
     void run(float[] in, float[] residual, float[] out, int batch, WorkerPool pool, MicroKernel kernel,
-             float[] phaseCopy, ConvScratch[] scratch) {
+             float[] phaseCopy, float[] sharedPanels, ConvScratch[] scratch) {
         requireRows(kernel, r, op);
         if (needsPhaseCopy()) {
             pool.run(batch * inC, (plane, worker) -> copyPhases(in, plane, phaseCopy));
         }
         float[] source = needsPhaseCopy() ? phaseCopy : in;
-        // The columns are the output pixels of the whole batch, image after image: small late layers (7x7) then
-        // still fill whole tiles. A task owns a block of columns and, normally, every output row, so each
-        // panel of B is gathered once; only when that leaves too few tasks for the threads (batch 1, late layers)
-        // are the rows split too, at the price of gathering a panel once per split.
         int columns = batch * outH * outW;
         int t = kernel.cols();
-        int splits = 1;
-        int rowsPerTask;
-        int blockColumns;
-        int colBlocks;
-        while (true) {
-            rowsPerTask = (paddedRows + splits - 1) / splits;
-            rowsPerTask = (rowsPerTask + r - 1) / r * r;
-            // A reduction of one chunk keeps no partial sums between chunks; deeper ones keep the block's in L2.
-            blockColumns = depth <= KC ? NC : Math.max(t, Math.min(NC, ACCUMULATORS / rowsPerTask / t * t));
-            colBlocks = (columns + blockColumns - 1) / blockColumns;
-            boolean fits = depth <= KC || rowsPerTask * t <= ACCUMULATORS; // a tile's column for every row of the task
-            if (fits && (groups * colBlocks * splits >= 2 * pool.threads() || rowsPerTask <= 4 * r)) {
-                break;
-            }
-            splits *= 2;
+        Blocking b = blocking(batch, t, pool.threads());
+        int rowSplits = b.rowSplits();
+        int blockColumns = b.blockColumns();
+        int blocks = b.colBlocks();
+        float[] shared = sharedPanelsSize(batch, kernel, pool.threads()) > 0 ? sharedPanels : null;
+        if (shared != null) {
+            int chunks = (depth + KC - 1) / KC;
+            pool.run(blocks * chunks, (task, worker) -> {
+                int col0 = task / chunks * blockColumns;
+                int k0 = task % chunks * KC;
+                gather(source, 0, col0, Math.min(blockColumns, columns - col0), t, k0, Math.min(KC, depth - k0), shared,
+                        task / chunks * blockColumns * depth + k0 * blockColumns, scratch[worker].runs);
+            });
         }
-        int rowSplits = splits;
-        int taskRows = rowsPerTask;
-        int taskColumns = blockColumns;
-        int blocks = colBlocks;
         pool.run(groups * blocks * rowSplits, (task, worker) -> {
             int g = task / (blocks * rowSplits);
             int cb = task % (blocks * rowSplits) / rowSplits;
-            int row0 = task % rowSplits * taskRows;
-            int col0 = cb * taskColumns;
+            int row0 = task % rowSplits * b.rowsPerTask();
+            int col0 = cb * blockColumns;
             if (row0 < paddedRows) {
-                block(source, residual, out, g, col0, Math.min(taskColumns, columns - col0), taskColumns, row0,
-                        Math.min(paddedRows, row0 + taskRows), kernel, scratch[worker]);
+                block(source, shared, cb * blockColumns * depth, residual, out, g, col0,
+                        Math.min(blockColumns, columns - col0), blockColumns, row0,
+                        Math.min(paddedRows, row0 + b.rowsPerTask()), kernel, scratch[worker]);
             }
         });
     }
@@ -243,18 +271,21 @@ final class GemmConvolution {
      * past the last column or past the last channel) sum into the accumulators (rows ldc apart) and are stored from
      * there after their last chunk. Summing in the output saves a copy and a re-read of every activation.
      */
-    private void block(float[] source, float[] residual, float[] out, int g, int col0, int cols, int ldc, int row0,
-                       int row1, MicroKernel kernel, ConvScratch scratch) {
+    private void block(float[] source, float[] shared, int sharedOff, float[] residual, float[] out, int g, int col0,
+                       int cols, int ldc, int row0, int row1, MicroKernel kernel, ConvScratch scratch) {
         float[] a = packedWeights[g];
         float[] acc = scratch.accumulators;
-        float[] panel = scratch.bPanel;
+        float[] panel = shared != null ? shared : scratch.bPanel;
         int t = kernel.cols();
         int plane = outH * outW;
         boolean relu = op.relu();
         for (int k0 = 0; k0 < depth; k0 += KC) {
             int kc = Math.min(KC, depth - k0);
             boolean last = k0 + kc == depth;
-            gather(source, g, col0, cols, t, k0, kc, panel, scratch.runs);
+            int panelOff = shared != null ? sharedOff + k0 * ldc : 0; // ldc: the block's columns
+            if (shared == null) {
+                gather(source, g, col0, cols, t, k0, kc, panel, 0, scratch.runs);
+            }
             for (int m = row0; m < row1; m += r) {
                 int aOff = paddedRows * k0 + m * kc;
                 for (int j = 0; j < cols; j += t) {
@@ -262,7 +293,8 @@ final class GemmConvolution {
                     int column = col0 + j;
                     if (count == t && column % plane + t <= plane && m + r <= rowsPerGroup) {
                         int at = (column / plane * outC + g * rowsPerGroup + m) * plane + column % plane;
-                        kernel.tile(a, aOff, panel, j * kc, kc, out, at, plane, k0 > 0, paddedBias, g * paddedRows + m);
+                        kernel.tile(a, aOff, panel, panelOff + j * kc, kc, out, at, plane, k0 > 0, paddedBias,
+                                g * paddedRows + m);
                         if (last && (residual != null || relu)) {
                             kernel.finish(out, at, plane, residual, relu);
                         }
@@ -270,7 +302,8 @@ final class GemmConvolution {
                         // One chunk: the tile is stored right away, so every tile can use the same accumulators.
                         int accLd = depth <= KC ? t : ldc;
                         int accOff = depth <= KC ? 0 : (m - row0) * ldc + j;
-                        kernel.tile(a, aOff, panel, j * kc, kc, acc, accOff, accLd, k0 > 0, paddedBias, g * paddedRows + m);
+                        kernel.tile(a, aOff, panel, panelOff + j * kc, kc, acc, accOff, accLd, k0 > 0, paddedBias,
+                                g * paddedRows + m);
                         if (last) {
                             store(acc, accOff, accLd, residual, out, g, column, count, m, Math.min(m + r, rowsPerGroup));
                         }
@@ -282,12 +315,13 @@ final class GemmConvolution {
 
     /**
      * Packs kc rows of B for the columns [column, column + count) as the micro-kernel reads them: t-column panels
-     * (panel p at p * kc * t, row k at k * t in it), the last one padded with zeros (results never stored). The
+     * (panel p at at + p * kc * t, row k at k * t in it), the last one padded with zeros (results never stored). The
      * columns split into runs that are consecutive in the source (within one output row of one image, or the whole
      * image where output rows are as long as the source's, as in a 1x1 stride-1 convolution) and in one panel; row
      * by row of B, each run is one copy, so the source is read in order, one channel plane after another.
      */
-    private void gather(float[] source, int g, int column, int count, int t, int k0, int kc, float[] panel, int[] runs) {
+    private void gather(float[] source, int g, int column, int count, int t, int k0, int kc, float[] panel, int at,
+                        int[] runs) {
         int plane = outH * outW;
         boolean rowsContinue = outW == phaseW;
         int runCount = 0;
@@ -298,7 +332,7 @@ final class GemmConvolution {
             int ow = pixel % outW;
             int run = Math.min(Math.min(count - done, t - done % t), rowsContinue ? plane - pixel : outW - ow);
             runs[3 * runCount] = n * imageStride + g * (inC / groups) * phases * phasePlane + oh * phaseW + ow;
-            runs[3 * runCount + 1] = done / t * kc * t + done % t;
+            runs[3 * runCount + 1] = at + done / t * kc * t + done % t;
             runs[3 * runCount + 2] = run;
             done += run;
         }
@@ -309,7 +343,7 @@ final class GemmConvolution {
             }
         }
         if (count % t != 0) {
-            int last = count / t * kc * t;
+            int last = at + count / t * kc * t;
             for (int k = 0; k < kc; k++) {
                 Arrays.fill(panel, last + k * t + count % t, last + (k + 1) * t, 0f);
             }

@@ -81,6 +81,8 @@ class FastKernelsTest {
         cases.add(conv("1x1 s1 deep reduction, tiles inside and across images", 3, 300, 10, 10, 20, 1, 1, 0, 1, 1,
                 true, true, true));
         cases.add(conv("3x3 s1 no padding, deep reduction", 2, 30, 12, 40, 16, 3, 1, 0, 1, 1, false, true, true));
+        // Batch 1's 7x7 layers: rows split between threads, B gathered once for all of them.
+        cases.add(conv("3x3 s1 7x7, rows split, deep reduction", 1, 300, 7, 7, 200, 3, 1, 1, 1, 1, true, true, true));
         // Found by the benchmark: resnet50's 2048-row layers overflowed the accumulators with 32-column tiles.
         cases.add(conv("more rows than the accumulators hold for one tile", 1, 8, 3, 3, 4100, 1, 1, 0, 1, 1, true, true, true));
         cases.add(new ConvCase("5x3 kernel, stride 3, width padding only", 7, new Shape(4, 16, 14),

@@ -18,7 +18,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Our decoding and preprocessing against torchvision's transform on PIL's decoding of the same files, as the
  * difference of the normalized tensors (one 8-bit level is about 0.017 there). Lossless formats must match to float
  * rounding: the PIL resize is reimplemented exactly. JPEG (also inside TIFF): mean <= 0.01, max <= 0.05, though
- * today's decoders agree exactly. Files with an ICC profile check that it is not applied (PIL does not apply it). Lossy WebP: mean <= 0.15, max <= 2.0, because the decoders legitimately differ:
+ * today's decoders agree exactly. Files with an ICC profile check that it is not applied (PIL does not apply it).
+ * Lossy WebP: mean <= 0.15, max <= 2.0, because the decoders legitimately differ:
  * libwebp (PIL) upsamples the half-resolution chroma bilinearly ("fancy upsampling"), TwelveMonkeys repeats each
  * chroma sample over its 2x2 pixels, so colours differ by up to ~100 levels at sharp colour edges while luma agrees
  * (measured on these scenes, whose per-pixel noise and hard edges make chroma unusually busy: mean 0.087 to 0.100,

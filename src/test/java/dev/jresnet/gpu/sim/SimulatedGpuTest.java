@@ -1,6 +1,7 @@
 package dev.jresnet.gpu.sim;
 
 import dev.jresnet.gpu.CudaApi;
+import dev.jresnet.tensor.Float16;
 import jcuda.Pointer;
 import jcuda.driver.CUfunction;
 import jcuda.driver.CUgraph;
@@ -8,6 +9,9 @@ import jcuda.driver.CUgraphExec;
 import jcuda.driver.CUmodule;
 import jcuda.driver.CUresult;
 import jcuda.driver.CUstream;
+import jcuda.cudaDataType;
+import jcuda.jcublas.cublasComputeType;
+import jcuda.jcublas.cublasGemmAlgo;
 import jcuda.jcublas.cublasHandle;
 import jcuda.jcublas.cublasStatus;
 import jcuda.jcudnn.cudnnActivationDescriptor;
@@ -38,6 +42,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * and small hand computations.
  */
 class SimulatedGpuTest {
+    private static final int F32 = cudaDataType.CUDA_R_32F;
     private SimulatedGpu sim;
     private CudaApi cuda;
 
@@ -375,7 +380,7 @@ class SimulatedGpuTest {
      * A^T B = [[1+5, 3+5], [2+6, 4+6]] = [[6, 8], [8, 10]], stored by columns as [6, 8, 8, 10].
      */
     @Test
-    void sgemmIsColumnMajorWithTransposesAndRefusesLeadingDimensionsTooSmall() {
+    void gemmIsColumnMajorWithTransposesAndRefusesLeadingDimensionsTooSmall() {
         cublasHandle h = new cublasHandle();
         assertEquals(cublasStatus.CUBLAS_STATUS_SUCCESS, cuda.cublasCreate(h));
         Pointer a = malloc(24);
@@ -385,15 +390,65 @@ class SimulatedGpuTest {
         cuda.cudaMemcpy(b, Pointer.to(new float[]{1, 0, 1, 0, 1, 1}), 24, cudaMemcpyKind.cudaMemcpyHostToDevice);
         Pointer one = Pointer.to(new float[]{1});
         Pointer zero = Pointer.to(new float[]{0});
-        assertEquals(cublasStatus.CUBLAS_STATUS_SUCCESS, cuda.cublasSgemm(h, 1, 0, 2, 2, 3, one, a, 3, b, 3, zero, c, 2));
+        assertEquals(cublasStatus.CUBLAS_STATUS_SUCCESS, cuda.cublasGemmEx(h, 1, 0, 2, 2, 3, one, a, F32, 3, b, F32, 3, zero, c,
+                F32, 2, cublasComputeType.CUBLAS_COMPUTE_32F, cublasGemmAlgo.CUBLAS_GEMM_DEFAULT));
         float[] out = new float[4];
         cuda.cudaMemcpy(Pointer.to(out), c, 16, cudaMemcpyKind.cudaMemcpyDeviceToHost);
         assertArrayEquals(new float[]{6, 8, 8, 10}, out);
-        assertEquals(cublasStatus.CUBLAS_STATUS_INVALID_VALUE, cuda.cublasSgemm(h, 0, 0, 2, 2, 3, one, a, 1, b, 3, zero, c, 2),
+        assertEquals(cublasStatus.CUBLAS_STATUS_INVALID_VALUE, cuda.cublasGemmEx(h, 0, 0, 2, 2, 3, one, a, F32, 1, b, F32, 3,
+                zero, c, F32, 2, cublasComputeType.CUBLAS_COMPUTE_32F, cublasGemmAlgo.CUBLAS_GEMM_DEFAULT),
                 "op(A) = A is m x k = 2 x 3: lda must be at least 2");
         cuda.cublasDestroy(h);
         for (Pointer p : new Pointer[]{a, b, c}) {
             cuda.cudaFree(p);
+        }
+    }
+
+    /**
+     * fp16 A and B with a float32 C (float32 compute): 1.5 * 2.25 + 0.5 * 4 = 5.375, exact. fp16 inputs with a bf16 C
+     * is not in cublasGemmEx's table: NOT_SUPPORTED. CUBLAS_COMPUTE_32F_FAST_TF32 rounds float32 inputs to TF32 on
+     * sm_90 (1 + 2^-12 becomes 1) and leaves them on sm_75, which has no TF32.
+     */
+    @Test
+    void gemmExTakesHalfInputsWithAFloatOutputAndRoundsToTf32OnlyWhereTheGpuHasIt() {
+        cublasHandle h = new cublasHandle();
+        assertEquals(cublasStatus.CUBLAS_STATUS_SUCCESS, cuda.cublasCreate(h));
+        Pointer a = malloc(4);
+        Pointer b = malloc(4);
+        Pointer c = malloc(4);
+        cuda.cudaMemcpy(a, Pointer.to(new short[]{Float16.fromFloat(1.5f), Float16.fromFloat(0.5f)}), 4,
+                cudaMemcpyKind.cudaMemcpyHostToDevice);
+        cuda.cudaMemcpy(b, Pointer.to(new short[]{Float16.fromFloat(2.25f), Float16.fromFloat(4f)}), 4,
+                cudaMemcpyKind.cudaMemcpyHostToDevice);
+        Pointer one = Pointer.to(new float[]{1});
+        Pointer zero = Pointer.to(new float[]{0});
+        int half = cudaDataType.CUDA_R_16F;
+        assertEquals(cublasStatus.CUBLAS_STATUS_SUCCESS, cuda.cublasGemmEx(h, 1, 0, 1, 1, 2, one, a, half, 2, b, half, 2, zero,
+                c, F32, 1, cublasComputeType.CUBLAS_COMPUTE_32F, cublasGemmAlgo.CUBLAS_GEMM_DEFAULT));
+        float[] out = new float[1];
+        cuda.cudaMemcpy(Pointer.to(out), c, 4, cudaMemcpyKind.cudaMemcpyDeviceToHost);
+        assertEquals(5.375f, out[0]);
+        assertEquals(cublasStatus.CUBLAS_STATUS_NOT_SUPPORTED, cuda.cublasGemmEx(h, 1, 0, 1, 1, 2, one, a, half, 2, b, half, 2,
+                zero, c, cudaDataType.CUDA_R_16BF, 1, cublasComputeType.CUBLAS_COMPUTE_32F, cublasGemmAlgo.CUBLAS_GEMM_DEFAULT));
+        cuda.cublasDestroy(h);
+        for (Pointer p : new Pointer[]{a, b, c}) {
+            cuda.cudaFree(p);
+        }
+        float x = 1 + 0x1p-12f;
+        for (int device : new int[]{0, 1}) {
+            cuda.cudaSetDevice(device);
+            cublasHandle onDevice = new cublasHandle();
+            cuda.cublasCreate(onDevice);
+            Pointer xa = malloc(4);
+            Pointer xc = malloc(4);
+            cuda.cudaMemcpy(xa, Pointer.to(new float[]{x}), 4, cudaMemcpyKind.cudaMemcpyHostToDevice);
+            assertEquals(cublasStatus.CUBLAS_STATUS_SUCCESS, cuda.cublasGemmEx(onDevice, 0, 0, 1, 1, 1, one, xa, F32, 1, xa, F32,
+                    1, zero, xc, F32, 1, cublasComputeType.CUBLAS_COMPUTE_32F_FAST_TF32, cublasGemmAlgo.CUBLAS_GEMM_DEFAULT));
+            cuda.cudaMemcpy(Pointer.to(out), xc, 4, cudaMemcpyKind.cudaMemcpyDeviceToHost);
+            assertEquals(device == 0 ? 1f : x * x, out[0], "x * x on device " + device);
+            cuda.cublasDestroy(onDevice);
+            cuda.cudaFree(xa);
+            cuda.cudaFree(xc);
         }
     }
 

@@ -34,21 +34,22 @@ final class DeviceOptions {
             + "(off by default until measured on a GPU).")
     boolean cudaGraphs;
 
-    @Option(names = "--precision", defaultValue = "fp32", description = "fp32 (default) or fp16: on the CPU, fp16 is "
-            + "emulated (binary16 weights and activations, fp32 arithmetic), to see what half precision does to the "
-            + "results; the GPU runs fp32 only so far.")
+    @Option(names = "--precision", defaultValue = "fp32", description = "fp32 (default), tf32, fp16 or bf16. On the GPU: "
+            + "tf32 and the 16-bit ones on tensor cores (bf16 from compute capability 8.0), logits fp32. On the CPU, fp16 "
+            + "and bf16 are emulated (16-bit weights and activations, fp32 arithmetic), to see what they do to the "
+            + "results; tf32 is GPU-only.")
     Precision precision;
 
     /** The network for inputs of height x width, with at most {@code batch} images per call. */
     Network open(ModelConfig config, StateDict weights, String source, int batch, int height, int width) {
-        if (precision != Precision.FP32 && (device == Device.GPU || precision == Precision.TF32)) {
-            throw new IllegalArgumentException("--precision " + precision.label() + " is not available on the " + device
-                    + " yet; fp32 is" + (device == Device.CPU ? ", and fp16 (emulated)" : ""));
-        }
         if (device == Device.GPU) {
             return GpuResNet.create(config, weights, source, GpuOptions.defaults().withSchedule(schedule)
                     .withMaxBatch(Math.max(1, Math.min(maxBatch, batch))).withInputSize(height, width).withCudaGraphs(cudaGraphs)
-                    .withDevice(gpu));
+                    .withDevice(gpu).withPrecision(precision));
+        }
+        if (precision == Precision.TF32) {
+            throw new IllegalArgumentException("--precision tf32 is a GPU tensor-core mode; the CPU runs fp32, and fp16 and "
+                    + "bf16 emulated");
         }
         return CpuResNet.create(config, weights, source, PlannerOptions.FUSED.withPrecision(precision), CpuOptions.fast());
     }

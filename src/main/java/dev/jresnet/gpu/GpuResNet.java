@@ -36,9 +36,9 @@ public class GpuResNet implements Network {
         this.options = options;
         Graph graph = config.graph();
         Plan plan = Planner.plan(graph, weights, source, new Shape(graph.inputChannels(), options.height(), options.width()),
-                options.schedule().plannerOptions());
-        this.executor = new GpuExecutor(Gpu.cuda(), plan, gpu, options.maxBatch(), AlgorithmCache.forFile(options.algorithmCache()),
-                options.cudaGraphs());
+                options.schedule().plannerOptions().withPrecision(options.precision()));
+        this.executor = new GpuExecutor(Gpu.cuda(), plan, gpu, weights, options.maxBatch(),
+                AlgorithmCache.forFile(options.algorithmCache()), options.cudaGraphs());
     }
 
     /**

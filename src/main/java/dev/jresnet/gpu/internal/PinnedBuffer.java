@@ -9,7 +9,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 
-/** Page-locked host memory (cudaHostAlloc) for asynchronous copies, viewed as floats; freed by {@link #close()}. */
+/** Page-locked host memory (cudaHostAlloc) for asynchronous copies, viewed as floats or bytes; freed by {@link #close()}. */
 public final class PinnedBuffer implements AutoCloseable {
     private static final java.util.concurrent.atomic.AtomicLong LIVE_BYTES = new java.util.concurrent.atomic.AtomicLong();
 
@@ -19,9 +19,9 @@ public final class PinnedBuffer implements AutoCloseable {
     private final FloatBuffer floats;
     private boolean freed;
 
-    PinnedBuffer(CudaApi cuda, long floatCount, String what) {
+    PinnedBuffer(CudaApi cuda, long bytes, String what) {
         this.cuda = cuda;
-        this.bytes = 4 * floatCount;
+        this.bytes = bytes;
         Cuda.runtime(cuda.cudaHostAlloc(pointer, Math.max(bytes, 4), JCuda.cudaHostAllocDefault), "cudaHostAlloc",
                 () -> bytes + " bytes for " + what);
         this.floats = bytes().order(ByteOrder.nativeOrder()).asFloatBuffer();

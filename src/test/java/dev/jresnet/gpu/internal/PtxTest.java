@@ -69,9 +69,15 @@ class PtxTest {
         for (String name : KernelModule.PTX_FILES) {
             all.append(new String(KernelModule.readPtx(name), java.nio.charset.StandardCharsets.US_ASCII));
         }
-        for (String kernel : List.of("residual_add_f32", "residual_add_f16", "residual_add_bf16", "relu_f32", "relu_f16",
-                "pad2d_f32", "max_pool2d_f32", "avg_pool2d_f32", "channel_pad_f32")) {
-            assertTrue(all.indexOf(".visible .entry " + kernel + "(") >= 0, kernel + " missing from the PTX");
+        for (DevicePrecision precision : DevicePrecision.values()) {
+            for (Kernels.Kernel k : Kernels.Kernel.values()) {
+                boolean conversion = k == Kernels.Kernel.NARROW_INPUT || k == Kernels.Kernel.WIDEN_OUTPUT;
+                if (conversion && !precision.channelsLast()) {
+                    continue;
+                }
+                String kernel = Kernels.name(k, precision);
+                assertTrue(all.indexOf(".visible .entry " + kernel + "(") >= 0, kernel + " missing from the PTX");
+            }
         }
     }
 

@@ -343,6 +343,34 @@ class SimulatedGpuTest {
         assertEquals(List.of(), sim.leaks());
     }
 
+    /** bfloat16 convolutions (NHWC, float compute) run on sm_80 and later: the Hopper answers, the Turing refuses. */
+    @Test
+    void bfloat16ConvolutionsNeedComputeCapability8() {
+        int bf16 = 9;
+        int nhwc = 1;
+        for (int device : new int[]{0, 1}) {
+            cuda.cudaSetDevice(device);
+            cudnnHandle h = new cudnnHandle();
+            assertEquals(0, cuda.cudnnCreate(h));
+            cudnnTensorDescriptor x = new cudnnTensorDescriptor();
+            cuda.cudnnCreateTensorDescriptor(x);
+            assertEquals(0, cuda.cudnnSetTensor4dDescriptor(x, nhwc, bf16, 1, 8, 4, 4));
+            cudnnFilterDescriptor w = new cudnnFilterDescriptor();
+            cuda.cudnnCreateFilterDescriptor(w);
+            assertEquals(0, cuda.cudnnSetFilter4dDescriptor(w, bf16, nhwc, 8, 8, 1, 1));
+            cudnnConvolutionDescriptor conv = new cudnnConvolutionDescriptor();
+            cuda.cudnnCreateConvolutionDescriptor(conv);
+            assertEquals(0, cuda.cudnnSetConvolution2dDescriptor(conv, 0, 0, 1, 1, 1, 1, 1, 0));
+            long[] needed = {0};
+            assertEquals(device == 0 ? 0 : 3000, cuda.cudnnGetConvolutionForwardWorkspaceSize(h, x, w, conv, x, 1, needed),
+                    "device " + device);
+            cuda.cudnnDestroyTensorDescriptor(x);
+            cuda.cudnnDestroyFilterDescriptor(w);
+            cuda.cudnnDestroyConvolutionDescriptor(conv);
+            cuda.cudnnDestroy(h);
+        }
+    }
+
     /** cudnnSetFilter4dDescriptor takes (dataType, format); given in the tensor order (format, dataType) it is refused. */
     @Test
     void aFilterDescriptorWithItsArgumentsInTensorOrderIsRefused() {

@@ -30,8 +30,8 @@ final class DeviceOptions {
             + "larger inputs are split.")
     int maxBatch;
 
-    @Option(names = "--cuda-graphs", description = "GPU: replay each batch size's forward pass as a CUDA graph "
-            + "(off by default until measured on a GPU).")
+    @Option(names = "--cuda-graphs", negatable = true, defaultValue = "true", fallbackValue = "true", description = "GPU: "
+            + "replay each batch size's forward pass as a CUDA graph (default; --no-cuda-graphs launches every step).")
     boolean cudaGraphs;
 
     @Option(names = "--precision", defaultValue = "fp32", description = "fp32 (default), tf32, fp16 or bf16. On the GPU: "

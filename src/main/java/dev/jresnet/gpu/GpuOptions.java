@@ -15,8 +15,8 @@ import java.util.Objects;
  * @param width     input width (default 224)
  * @param algorithmCache where measured convolution algorithms are kept across runs (default
  *                  {@link AlgorithmCache#defaultFile()}), or null to measure in every process
- * @param cudaGraphs capture the forward pass of each batch size as a CUDA graph and replay it (default off until
- *                  it has been measured and held to the CPU on a GPU; sizes whose capture fails run directly)
+ * @param cudaGraphs capture the forward pass of each batch size as a CUDA graph and replay it (default on: held to
+ *                  the CPU on the simulated GPU, not yet run on a real one; sizes whose capture fails run directly)
  * @param device    which GPU, numbered as CUDA numbers them (default 0; CUDA_VISIBLE_DEVICES renumbers them)
  * @param precision {@link Precision#FP32} (default), {@link Precision#TF32}, {@link Precision#FP16} or
  *                  {@link Precision#BF16} (compute capability 8.0 and later); logits are float32 in every one
@@ -38,7 +38,7 @@ public record GpuOptions(Schedule schedule, int maxBatch, int height, int width,
     }
 
     public static GpuOptions defaults() {
-        return new GpuOptions(Schedule.FUSED, 32, 224, 224, AlgorithmCache.defaultFile(), false, 0, Precision.FP32);
+        return new GpuOptions(Schedule.FUSED, 32, 224, 224, AlgorithmCache.defaultFile(), true, 0, Precision.FP32);
     }
 
     public GpuOptions withSchedule(Schedule s) {

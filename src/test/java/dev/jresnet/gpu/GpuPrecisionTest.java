@@ -118,6 +118,27 @@ class GpuPrecisionTest {
         }
     }
 
+    /**
+     * Every precision's forward pass captured as CUDA graphs (chunks of 4 and 3 through the copy pipeline) replays to
+     * the logits of its first, direct run.
+     */
+    @Test
+    void everyPrecisionReplaysAsCudaGraphs() {
+        ResNetConfig config = ResNetConfig.named("resnet18");
+        StateDict weights = RandomWeights.generate(config.graph(), 53);
+        Tensor input = SeededRandom.normal(54, 7, 3, 32, 32);
+        for (Precision precision : Precision.values()) {
+            try (GpuResNet gpu = GpuResNet.create(config, weights, "w", GpuTesting.options(4, 32).withPrecision(precision))) {
+                Tensor first = gpu.forward(input);
+                for (int run = 1; run < 3; run++) {
+                    assertArrayEquals(first.data(), gpu.forward(input).data(), precision.label() + " run " + run);
+                }
+                String described = gpu.describeSteps();
+                assertTrue(described.contains("N=4: CUDA graph") && described.contains("N=3: CUDA graph"), described);
+            }
+        }
+    }
+
     /** A network cut after its pooling returns float32 features, widened from its 16-bit storage. */
     @Test
     void sixteenBitFeaturesComeBackAsFloat32() {

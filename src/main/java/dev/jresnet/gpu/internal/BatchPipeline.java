@@ -12,17 +12,19 @@ import java.util.function.IntConsumer;
 
 /**
  * Copies batches in and out while the network computes. Beside the network's compute stream there is a copy stream,
- * and two slots, each with pinned and device staging for the input, device and pinned memory for the output, and four
- * events. Chunk k of a call runs in slot k % 2:
- * <ul>
- * <li>its upload (copy stream) waits until the compute stream has brought in the input slot k - 2 staged;</li>
- * <li>its compute (compute stream) waits for its upload, brings the staged input into the network's input buffer,
- *     runs the steps, waits for slot k - 2's download and writes its output into the slot;</li>
- * <li>its download (copy stream) waits for its compute.</li>
- * </ul>
- * The copy stream gets chunk k+1's upload before chunk k's download, so chunk k+1 uploads while chunk k computes and
- * chunk k-1 downloads; the host stages one slot and collects the other while the device works. A call's chunks are
- * all collected before it returns.
+ * and two slots, each with pinned and device staging for the input, device and pinned memory for the output, and
+ * events. Chunk k of a call runs in slot k % 2: its upload (copy stream) is followed by its compute (compute stream:
+ * bring the staged input into the network's input buffer, run the steps, write the output into the slot), which waits
+ * for the upload, and then its download (copy stream), which waits for the compute; the host collects the output once
+ * the download is done. The copy stream gets chunk k+1's upload before chunk k's download, so chunk k+1 uploads while
+ * chunk k computes and chunk k-1 downloads, and the host stages one slot and collects the other meanwhile.
+ *
+ * <p>That order also keeps the slots' device memory from being reused too early, with no waits of its own: chunk
+ * k+1's upload (into the device staging chunk k-1 read) comes after chunk k-1's download on the copy stream, which
+ * waited for chunk k-1's compute; chunk k (writing the output memory chunk k-2's download read) is queued after the host
+ * collected chunk k-2. The pinned input staging needs the host to wait for the slot's previous upload before filling
+ * it again. The simulated GPU checks all of these (its race detection, which counts the host's views of page-locked
+ * memory as its accesses).
  */
 final class BatchPipeline {
     /** One kind of input (float32 tensors, 8-bit images): how a chunk is staged, and brought into the network. */
@@ -55,7 +57,6 @@ final class BatchPipeline {
         final DeviceBuffer deviceOut;
         final PinnedBuffer hostOut;
         final cudaEvent_t uploaded = event();
-        final cudaEvent_t consumed = event();
         final cudaEvent_t computed = event();
         final cudaEvent_t downloaded = event();
 
@@ -115,9 +116,25 @@ final class BatchPipeline {
 
     /**
      * Runs n samples in chunks of at most the max batch, each through {@code compute} (the network's steps for a
-     * chunk of that size), and writes each sample's float32 outputs to {@code out}.
+     * chunk of that size), and writes each sample's float32 outputs to {@code out}. When a call fails, both streams
+     * are waited for before the exception goes on: what the failed call queued may still read the staging and write
+     * the network's buffers, and the next call's copies must not overlap it.
      */
     void run(int n, Staging staging, Input input, IntConsumer compute, float[] out) {
+        try {
+            overlapped(n, staging, input, compute, out);
+        } catch (RuntimeException e) {
+            try {
+                Cuda.runtime(ctx.cuda.cudaStreamSynchronize(ctx.stream), "cudaStreamSynchronize", () -> "after a failed batch");
+                Cuda.runtime(ctx.cuda.cudaStreamSynchronize(copy), "cudaStreamSynchronize", () -> "the copy stream, after a failed batch");
+            } catch (RuntimeException settling) {
+                e.addSuppressed(settling);
+            }
+            throw e;
+        }
+    }
+
+    private void overlapped(int n, Staging staging, Input input, IntConsumer compute, float[] out) {
         int chunks = (n + maxBatch - 1) / maxBatch;
         upload(0, n, staging, input);
         for (int k = 0; k < chunks; k++) {
@@ -141,10 +158,10 @@ final class BatchPipeline {
     private void upload(int k, int n, Staging staging, Input input) {
         int i = k % 2;
         Slot s = slots[i];
-        // The pinned input was last read by this slot's previous upload.
+        // The pinned staging was last read by this slot's previous upload, which nothing else has waited for when
+        // the slot is reused within a call.
         sync(s.uploaded, "the previous upload from slot " + i);
         input.stage(staging.host[i], k * maxBatch, count(k, n));
-        waitOn(copy, s.consumed, "the copy stream");
         long bytes = staging.bytesPerSample * count(k, n);
         Cuda.runtime(ctx.cuda.cudaMemcpyAsync(staging.device[i].pointer(), staging.host[i].pointer(), bytes,
                 cudaMemcpyKind.cudaMemcpyHostToDevice, copy), "cudaMemcpyAsync", () -> "upload of " + bytes + " bytes, slot " + i);
@@ -157,10 +174,7 @@ final class BatchPipeline {
         int count = count(k, n);
         waitOn(ctx.stream, s.uploaded, "the compute stream");
         input.bringIn(staging.device[i].pointer(), count);
-        record(s.consumed, ctx.stream);
         compute.accept(count);
-        // The slot's output memory was last read by its previous download.
-        waitOn(ctx.stream, s.downloaded, "the compute stream");
         bringOut.into(s.deviceOut.pointer(), count);
         record(s.computed, ctx.stream);
     }

@@ -9,7 +9,6 @@ import jcuda.jcublas.cublasStatus;
 import jcuda.runtime.cudaStream_t;
 
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 
 /**
  * The cuBLAS calls jresnet makes: handles bound to a device and a stream, the math mode, the workspace cuBLAS takes
@@ -224,7 +223,7 @@ final class SimCublas {
      * (FLOAT standing for TF32's 10-bit mantissa; nearest, ties to even).
      */
     private static float[] read(AddressSpace.Region r, DataType type, DataType rounding) {
-        ByteBuffer b = r.view().order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer b = r.reading();
         float[] v = new float[(int) (r.length() / type.bytes)];
         for (int i = 0; i < v.length; i++) {
             float x = type.get(b, i);
@@ -236,7 +235,7 @@ final class SimCublas {
 
     /** Only the m x n elements of C are written, converted to C's type: the gaps of a larger ldc keep what they held. */
     private static void write(AddressSpace.Region r, DataType type, float[] c, int m, int n, int ldc) {
-        ByteBuffer b = r.view().order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer b = r.writing();
         for (int col = 0; col < n; col++) {
             for (int row = 0; row < m; row++) {
                 int i = col * ldc + row;

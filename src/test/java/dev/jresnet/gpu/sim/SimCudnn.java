@@ -554,7 +554,7 @@ final class SimCudnn {
         if (m.disturbsCapture(call)) {
             return m.refuse(EXECUTION_FAILED_CUDART, call, "it synchronizes, which a stream capture forbids");
         }
-        m.drain(h.stream);
+        m.hostSynchronizes(h.stream);
         // It runs the algorithms on the caller's buffers: all must be there, and y is overwritten.
         tensorRegion(x, cp.x, h, call, "x");
         filterRegion(w, cp.w, h, call);
@@ -964,13 +964,13 @@ final class SimCudnn {
     private float[] readTensor(long address, TensorDesc d, Handle h, String call, String operand, boolean tf32) {
         AddressSpace.Region r = m.memory.resolve(address, d.layout.span() * d.type.bytes, Allocation.Kind.DEVICE, h.device,
                 call, operand);
-        return read(r.view(), d.type, (int) d.layout.span(), tf32);
+        return read(r.reading(), d.type, (int) d.layout.span(), tf32);
     }
 
     private float[] readFilter(long address, FilterDesc f, Handle h, String call, boolean tf32) {
         int count = f.k * f.c * f.h * f.w;
         AddressSpace.Region r = m.memory.resolve(address, (long) count * f.type.bytes, Allocation.Kind.DEVICE, h.device, call, "w");
-        return read(r.view(), f.type, count, tf32);
+        return read(r.reading(), f.type, count, tf32);
     }
 
     private static float[] read(ByteBuffer b, DataType type, int count, boolean tf32) {
@@ -994,7 +994,7 @@ final class SimCudnn {
     private void writeTensor(long address, TensorDesc d, Handle h, String call, float[] values) {
         AddressSpace.Region r = m.memory.resolve(address, d.layout.span() * d.type.bytes, Allocation.Kind.DEVICE, h.device,
                 call, "y");
-        ByteBuffer b = r.view();
+        ByteBuffer b = r.writing();
         Strided4d l = d.layout;
         if (d.type == DataType.FLOAT && l.span() == l.count()) {
             b.asFloatBuffer().put(values);
@@ -1020,7 +1020,7 @@ final class SimCudnn {
     }
 
     private static void poison(AddressSpace.Region r) {
-        ByteBuffer b = r.view();
+        ByteBuffer b = r.writing();
         for (int i = 0; i < r.length(); i++) {
             b.put(i, Allocation.POISON);
         }

@@ -20,6 +20,7 @@ import jcuda.jcudnn.cudnnFilterDescriptor;
 import jcuda.jcudnn.cudnnHandle;
 import jcuda.jcudnn.cudnnTensorDescriptor;
 import jcuda.runtime.cudaError;
+import jcuda.runtime.cudaEvent_t;
 import jcuda.runtime.cudaMemcpyKind;
 import jcuda.runtime.cudaStream_t;
 import org.junit.jupiter.api.AfterEach;
@@ -138,23 +139,64 @@ class SimulatedGpuTest {
         cuda.cudaFree(d);
     }
 
-    /** CUDA: a copy from pageable memory "may return before the DMA to final destination has completed". */
+    /**
+     * CUDA: a copy from pageable memory "may return before the DMA to final destination has completed". Waited for
+     * (cudaDeviceSynchronize), its data is there for a non-blocking stream; not waited for, that stream reads what was
+     * there before, and the copy, landing later, races with its read: the device reports the race when it lands.
+     */
     @Test
     void aSynchronousUploadFromPageableMemoryIsNotOrderedBeforeANonBlockingStream() {
         Pointer d = malloc(16);
         Pointer pinned = new Pointer();
         cuda.cudaHostAlloc(pinned, 16, 0);
         cudaStream_t s = stream();
-        cuda.cudaMemcpy(d, Pointer.to(new float[]{5, 6, 7, 8}), 16, cudaMemcpyKind.cudaMemcpyHostToDevice);
-        cuda.cudaMemcpyAsync(pinned, d, 16, cudaMemcpyKind.cudaMemcpyDeviceToHost, s);
-        cuda.cudaStreamSynchronize(s);
         FloatBuffer host = cuda.getByteBuffer(pinned, 0, 16).order(ByteOrder.nativeOrder()).asFloatBuffer();
-        assertTrue(Float.isNaN(host.get(0)), "the non-blocking stream did not wait for the legacy stream's upload");
+        cuda.cudaMemcpy(d, Pointer.to(new float[]{5, 6, 7, 8}), 16, cudaMemcpyKind.cudaMemcpyHostToDevice);
         cuda.cudaDeviceSynchronize();
         cuda.cudaMemcpyAsync(pinned, d, 16, cudaMemcpyKind.cudaMemcpyDeviceToHost, s);
         cuda.cudaStreamSynchronize(s);
         assertEquals(5f, host.get(0));
+
+        Pointer fresh = malloc(16);
+        cuda.cudaMemcpy(fresh, Pointer.to(new float[]{1, 2, 3, 4}), 16, cudaMemcpyKind.cudaMemcpyHostToDevice);
+        cuda.cudaMemcpyAsync(pinned, fresh, 16, cudaMemcpyKind.cudaMemcpyDeviceToHost, s);
+        cuda.cudaStreamSynchronize(s);
+        assertTrue(Float.isNaN(host.get(0)), "the non-blocking stream did not wait for the legacy stream's upload");
+        SimulatedFault race = assertThrows(SimulatedFault.class, cuda::cudaDeviceSynchronize);
+        assertTrue(race.getMessage().contains("a data race on allocation #") && race.getMessage().contains("a write by cudaMemcpy")
+                && race.getMessage().contains("is not ordered after the read by cudaMemcpyAsync"), race.getMessage());
         cuda.cudaStreamDestroy(s);
+        cuda.cudaFreeHost(pinned);
+        cuda.cudaFree(d);
+        cuda.cudaFree(fresh);
+    }
+
+    /** Two streams writing one buffer race unless an event orders them; with it they do not. */
+    @Test
+    void writesFromTwoStreamsRaceUnlessAnEventOrdersThem() {
+        Pointer d = malloc(16);
+        Pointer pinned = new Pointer();
+        cuda.cudaHostAlloc(pinned, 16, 0);
+        cudaStream_t first = stream();
+        cudaStream_t second = stream();
+        cudaEvent_t written = new cudaEvent_t();
+        cuda.cudaEventCreateWithFlags(written, 2);
+        cuda.cudaMemcpyAsync(d, pinned, 16, cudaMemcpyKind.cudaMemcpyHostToDevice, first);
+        cuda.cudaEventRecord(written, first);
+        cuda.cudaStreamWaitEvent(second, written, 0);
+        cuda.cudaMemcpyAsync(d, pinned, 16, cudaMemcpyKind.cudaMemcpyHostToDevice, second);
+        cuda.cudaStreamSynchronize(second);
+        cuda.cudaStreamSynchronize(first);
+
+        cuda.cudaMemcpyAsync(d, pinned, 16, cudaMemcpyKind.cudaMemcpyHostToDevice, first);
+        cuda.cudaMemcpyAsync(d, pinned, 16, cudaMemcpyKind.cudaMemcpyHostToDevice, second);
+        cuda.cudaStreamSynchronize(first);
+        SimulatedFault race = assertThrows(SimulatedFault.class, () -> cuda.cudaStreamSynchronize(second));
+        assertTrue(race.getMessage().contains("a write by cudaMemcpyAsync") && race.getMessage().contains("is not ordered after "
+                + "the write by cudaMemcpyAsync"), race.getMessage());
+        cuda.cudaEventDestroy(written);
+        cuda.cudaStreamDestroy(first);
+        cuda.cudaStreamDestroy(second);
         cuda.cudaFreeHost(pinned);
         cuda.cudaFree(d);
     }

@@ -6,8 +6,11 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 scratch="$(mktemp -d)"
-trap 'git -C "$root" worktree remove --force "$scratch/tree" >/dev/null 2>&1 || true; rm -rf "$scratch"' EXIT
-git -C "$root" worktree add --detach "$scratch/tree" HEAD >/dev/null 2>&1
+trap 'rm -rf "$scratch"' EXIT
+# A plain copy of the committed tree (no worktree: nothing is registered in the repository).
+mkdir -p "$scratch/tree" "$scratch/pristine"
+git -C "$root" archive HEAD | tar -x -C "$scratch/tree"
+git -C "$root" archive HEAD | tar -x -C "$scratch/pristine"
 
 # Each bug: a name, the file, the exact text and its replacement, and the test that must fail.
 python3 - "$scratch/tree" <<'EOF' > "$scratch/bugs.tsv"
@@ -70,12 +73,14 @@ bugs = [
      "SharedWeightsTest"),
 ]
 for name, file, old, new, test in bugs:
-    print("\t".join([name, file, old.encode("unicode_escape").decode(), new.encode("unicode_escape").decode(), test]))
+    # Fields split by the unit separator, not a tab: a tab is whitespace to read, which would merge an empty field.
+    print("\x1f".join([name, file, old.encode("unicode_escape").decode(), new.encode("unicode_escape").decode(), test]))
 EOF
 
 printf '| deliberate bug | test run | result |\n|---|---|---|\n'
-while IFS=$'\t' read -r name file old new test; do
-  (cd "$scratch/tree" && git checkout -q -- . && python3 - "$file" "$old" "$new" <<'EOF'
+while IFS=$'\x1f' read -r name file old new test; do
+  cp -r "$scratch/pristine/src" "$scratch/tree/"
+  (cd "$scratch/tree" && python3 - "$file" "$old" "$new" <<'EOF'
 import sys
 path, old, new = sys.argv[1], sys.argv[2].encode().decode("unicode_escape"), sys.argv[3].encode().decode("unicode_escape")
 text = open(path).read()
@@ -88,7 +93,7 @@ EOF
   if (cd "$scratch/tree" && mvn -q -o -B test -Dtest="$test" -Dsurefire.failIfNoSpecifiedTests=false >"$log" 2>&1); then
     result="**NOT CAUGHT**: the test passed"
   else
-    first=$(grep -m1 -E "^(dev\.jresnet|org\.opentest4j)[.A-Za-z0-9_$]*(Exception|Error|Fault)" "$log" | cut -c1-260 | sed 's/|/\\|/g')
+    first=$(grep -m1 -E "^(dev\.jresnet|org\.opentest4j)[.A-Za-z0-9_$]*(Exception|Error|Fault)" "$log" | cut -c1-260 | sed 's/|/\\|/g' || true)
     result="caught: ${first:-see the test log}"
   fi
   printf '| %s | `%s` | %s |\n' "$name" "$test" "$result"

@@ -1,6 +1,7 @@
 package dev.jresnet.cli;
 
 import dev.jresnet.Network;
+import dev.jresnet.gpu.GpuResNet;
 import dev.jresnet.image.ImageBatches;
 import dev.jresnet.image.ImageDecoder;
 import dev.jresnet.image.ImageFiles;
@@ -109,7 +110,7 @@ final class ClassifyCommand implements Callable<Integer> {
                 List<ImageBatches.Item> ok = items.stream().filter(ImageBatches.Item::ok).toList();
                 items.stream().filter(i -> !i.ok()).forEach(i -> unreadable.add(i.path() + ": " + i.error()));
                 if (!ok.isEmpty()) {
-                    Tensor logits = net.forward(stack(ok, pre.crop()));
+                    Tensor logits = run(net, ok, pre);
                     writer.write(ok, logits, row);
                     results.add(logits);
                     row += ok.size();
@@ -142,13 +143,24 @@ final class ClassifyCommand implements Callable<Integer> {
                 .setConsumer(new ConsoleProgressBarConsumer(System.err)).build();
     }
 
-    private static Tensor stack(List<ImageBatches.Item> items, int crop) {
-        Tensor batch = Tensor.zeros(items.size(), 3, crop, crop);
-        int size = 3 * crop * crop;
-        for (int i = 0; i < items.size(); i++) {
-            System.arraycopy(items.get(i).input().data(), 0, batch.data(), i * size, size);
+    /**
+     * A GPU network takes the 8-bit images as they are and normalizes them on the device (a quarter of the bytes of
+     * float32 to copy); any other gets them normalized here.
+     */
+    private static Tensor run(Network net, List<ImageBatches.Item> items, Preprocessing pre) {
+        int size = 3 * pre.crop() * pre.crop();
+        if (net instanceof GpuResNet gpu) {
+            byte[] rgb = new byte[items.size() * size];
+            for (int i = 0; i < items.size(); i++) {
+                System.arraycopy(items.get(i).image().rgb(), 0, rgb, i * size, size);
+            }
+            return gpu.forwardImages(rgb, items.size(), pre.mean(), pre.std());
         }
-        return batch;
+        Tensor batch = Tensor.zeros(items.size(), 3, pre.crop(), pre.crop());
+        for (int i = 0; i < items.size(); i++) {
+            System.arraycopy(pre.normalize(items.get(i).image()).data(), 0, batch.data(), i * size, size);
+        }
+        return net.forward(batch);
     }
 
     private static Tensor concatenate(List<Tensor> parts) {

@@ -25,7 +25,7 @@ left() { echo $((budget - SECONDS)); }
 {
   echo "- date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
   echo "- GPU: $(nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader 2>&1 | head -1)"
-  echo "- $("$py" -c "import torch, torchvision; print('torch', torch.__version__, '(CUDA', torch.version.cuda, 'cuDNN', torch.backends.cudnn.version(), '), torchvision', torchvision.__version__)" 2>&1)"
+  echo "- $("$py" -c "import torch, torchvision; print('torch', torch.__version__, '(CUDA', torch.version.cuda, 'cuDNN', torch.backends.cudnn.version(), '), torchvision', torchvision.__version__)" 2>&1 | tail -1)"
   echo "- CPU: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(nproc) cores"
 } > "$out/machine.md"
 
@@ -37,10 +37,15 @@ PYTHONPATH=scripts "$py" scripts/torchvision_oracle.py --arch resnet50 --weights
   --output "$tmp/torch.npy" 2>>"$out/parity.log" || status=1
 for run in "fused fp32 1e-5" "reference fp32 1e-5" "fused tf32 5e-3" "fused fp16 2e-2" "fused bf16 2e-2"; do
   set -- $run
-  "${jresnet[@]}" infer --device gpu --schedule "$1" --precision "$2" --arch resnet50 --weights "$tmp/w.safetensors" \
-    --input "$tmp/x.npy" --output "$tmp/$1-$2.npy" 2>>"$out/parity.log" || status=1
-  "$py" scripts/compare_logits.py "$tmp/$1-$2.npy" "$tmp/torch.npy" --tolerance "$3" \
-    --label "resnet50 $1 $2 vs torchvision fp32 (batch 8, 224x224):" >> "$out/parity.md" 2>&1 || status=1
+  label="resnet50 $1 $2 vs torchvision fp32 (batch 8, 224x224):"
+  if "${jresnet[@]}" infer --device gpu --schedule "$1" --precision "$2" --arch resnet50 --weights "$tmp/w.safetensors" \
+      --input "$tmp/x.npy" --output "$tmp/$1-$2.npy" 2>>"$out/parity.log"; then
+    "$py" scripts/compare_logits.py "$tmp/$1-$2.npy" "$tmp/torch.npy" --tolerance "$3" --label "$label" \
+      >> "$out/parity.md" 2>>"$out/parity.log" || status=1
+  else
+    echo "$label infer failed (parity.log says why)" >> "$out/parity.md"
+    status=1
+  fi
 done
 rm -rf "$tmp"
 
@@ -79,7 +84,7 @@ section="$out/gpu-bench-section.md"
     grep -h '^skipped ' "$out/bench-$arch.log" 2>/dev/null | sed 's/^/- /'
   done
 } > "$section"
-python3 scripts/replace_section.py gpu-bench "$section"
+"$py" scripts/replace_section.py gpu-bench "$section"
 cp docs/BENCHMARKS.md "$out/BENCHMARKS.md"
 cat "$section"
 echo "took ${SECONDS} s"

@@ -26,7 +26,8 @@ import java.util.function.Consumer;
 /**
  * Runs every backend on the same seeded batches, one after another in this process: for each batch size a few
  * warm-up runs, then timed repetitions (fewer when one run is slow: at least 3, and within maxSeconds per cell).
- * The first backend's logits are the reference every other backend's are compared with. A 3-channel model's batches
+ * The first backend's logits are the reference every other backend's are compared with. A backend that fails is
+ * skipped with a line saying why ("skipped NAME: ..."); the run fails only when none could be measured. A 3-channel model's batches
  * are random 8-bit images normalized with ImageNet's mean and std, so that backends taking the images themselves
  * (gpu-...-u8) see the same input.
  */
@@ -69,31 +70,49 @@ public final class Bench {
             Npy.write(f, t);
             inputFiles.put(b, f);
         }
+        for (String name : backends) {
+            if (!knownBackends().contains(name) && providers().stream().noneMatch(p -> p.has(name))) {
+                throw new IllegalArgumentException("unknown backend '" + name + "'; this build has " + knownBackends()
+                        + " (peers such as onnxruntime need the jar built with -Ppeers)");
+            }
+        }
         Map<Integer, Tensor> first = new LinkedHashMap<>();
         List<Measurement> all = new ArrayList<>();
+        List<String> skipped = new ArrayList<>();
         double flopsPerImage = flopsPerImage(setup);
         List<String> gpuPeers = backends.stream().filter(PyTorchGpuPeer.MODES::contains).toList();
         for (String name : backends) {
-            if (gpuPeers.contains(name)) {
-                if (name.equals(gpuPeers.get(0))) {
+            if (gpuPeers.contains(name) && !name.equals(gpuPeers.get(0))) {
+                continue; // measured with the first of them
+            }
+            try {
+                if (gpuPeers.contains(name)) {
                     log.accept("running " + String.join(", ", gpuPeers));
                     double left = r.budgetSeconds() - (System.nanoTime() - start) / 1e9;
                     all.addAll(PyTorchGpuPeer.measure(setup, gpuPeers, inputFiles, first, r, left, flopsPerImage, log));
+                } else if (name.equals("pytorch")) {
+                    log.accept("running " + name);
+                    all.addAll(PyTorchPeer.measure(setup, inputFiles, first, r.warmup(), r.reps(), r.maxSeconds()));
+                } else {
+                    log.accept("running " + name);
+                    try (Backend backend = create(name, setup)) {
+                        for (int b : batches) {
+                            Measurement m = cell(backend, inputs.get(b), b, r, first, flopsPerImage);
+                            log.accept(String.format(java.util.Locale.ROOT, "  %s batch %d: median %.1f ms", name, b,
+                                    m.medianMillis()));
+                            all.add(m);
+                        }
+                    }
                 }
-                continue;
+            } catch (Exception e) {
+                // One backend this machine cannot run (a GPU too old for a precision, a library refusing a shape, a
+                // peer missing) costs its rows, not the run's.
+                skipped.add(name + ": " + e);
+                log.accept("skipped " + name + ": " + e);
             }
-            log.accept("running " + name);
-            if (name.equals("pytorch")) {
-                all.addAll(PyTorchPeer.measure(setup, inputFiles, first, r.warmup(), r.reps(), r.maxSeconds()));
-                continue;
-            }
-            try (Backend backend = create(name, setup)) {
-                for (int b : batches) {
-                    Measurement m = cell(backend, inputs.get(b), b, r, first, flopsPerImage);
-                    log.accept(String.format(java.util.Locale.ROOT, "  %s batch %d: median %.1f ms", name, b, m.medianMillis()));
-                    all.add(m);
-                }
-            }
+        }
+        if (all.isEmpty()) {
+            throw new IllegalStateException("no backend could be measured: " + String.join("; ", skipped));
         }
         return all;
     }

@@ -2,6 +2,7 @@ package dev.jresnet.bench;
 
 import dev.jresnet.model.ResNetConfig;
 import dev.jresnet.testing.GpuUnderTest;
+import dev.jresnet.testing.Simulated;
 import dev.jresnet.weights.RandomWeights;
 import dev.jresnet.weights.SafetensorsWriter;
 import dev.jresnet.weights.StateDict;
@@ -47,6 +48,23 @@ class GpuBenchTest {
         }
         String table = new BenchReport(Map.of(), results, "gpu-fused").markdown();
         assertTrue(table.contains("| TFLOP/s | of peak | GPU MiB |"), table);
+    }
+
+    /** A backend the GPU cannot run (bf16 on a Turing) is skipped with the reason; the others are measured. */
+    @Test
+    @Simulated("cuda12Turing")
+    void aBackendTheGpuCannotRunIsSkippedSayingWhy(dev.jresnet.gpu.sim.SimulatedGpu sim, @TempDir Path dir) throws Exception {
+        ResNetConfig config = ResNetConfig.named("resnet18");
+        StateDict weights = RandomWeights.generate(config.graph(), 85);
+        Path file = dir.resolve("w.safetensors");
+        SafetensorsWriter.write(file, weights, Map.of());
+        BenchSetup setup = new BenchSetup(config, weights, file, 1, 32, 32, 1, dir, "/usr/bin/python3");
+        List<String> log = new ArrayList<>();
+        List<Measurement> results = Bench.run(setup, List.of("gpu-fused", "gpu-fused-bf16", "gpu-fused-fp16"), List.of(1),
+                new Bench.Repetitions(1, 3, 5), 86, log::add);
+        assertEquals(List.of("gpu-fused", "gpu-fused-fp16"), results.stream().map(Measurement::backend).toList());
+        assertTrue(log.stream().anyMatch(l -> l.startsWith("skipped gpu-fused-bf16: ") && l.contains("compute capability 8.0")),
+                log.toString());
     }
 
     @Test

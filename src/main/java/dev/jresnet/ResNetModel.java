@@ -85,7 +85,7 @@ public final class ResNetModel implements AutoCloseable {
         private int inputHeight;
         private int inputWidth;
         private Schedule schedule = Schedule.FUSED;
-        private boolean cudaGraphs;
+        private boolean cudaGraphs = true;
 
         private Builder() {
         }
@@ -165,13 +165,16 @@ public final class ResNetModel implements AutoCloseable {
             return this;
         }
 
-        /** GPU: replay each batch size's forward pass as a CUDA graph (default off). */
+        /** GPU: replay each batch size's forward pass as a CUDA graph (default on; off launches every step). */
         public Builder cudaGraphs(boolean on) {
             this.cudaGraphs = on;
             return this;
         }
 
-        /** FP32 (default); FP16 runs emulated on the CPU; TF32 is a GPU mode. */
+        /**
+         * FP32 (default), TF32, FP16 or BF16. On the GPU, TF32 and the 16-bit ones run on tensor cores; on the CPU, FP16
+         * and BF16 are emulated (16-bit weights and activations, fp32 arithmetic) and TF32 is refused.
+         */
         public Builder precision(Precision p) {
             this.precision = Objects.requireNonNull(p, "precision");
             return this;
@@ -330,12 +333,9 @@ public final class ResNetModel implements AutoCloseable {
 
     private Network open(ModelConfig c, StateDict w) {
         if (device.kind() == Device.Kind.GPU) {
-            if (precision != Precision.FP32) {
-                throw new InvalidOptionException("precision " + precision.label() + " is not available on the GPU yet; "
-                        + "fp32 is");
-            }
             return GpuResNet.create(c, w, source, GpuOptions.defaults().withDevice(device.index()).withMaxBatch(maxBatch)
-                    .withInputSize(inputShape.height(), inputShape.width()).withSchedule(schedule).withCudaGraphs(cudaGraphs));
+                    .withInputSize(inputShape.height(), inputShape.width()).withSchedule(schedule).withCudaGraphs(cudaGraphs)
+                    .withPrecision(precision));
         }
         return CpuResNet.create(c, w, source, schedule.plannerOptions().withPrecision(precision), CpuOptions.fast());
     }
@@ -574,12 +574,13 @@ public final class ResNetModel implements AutoCloseable {
         }
     }
 
-    private static Tensor stack(List<ImageBatches.Item> items) {
-        Tensor first = items.get(0).input();
+    private Tensor stack(List<ImageBatches.Item> items) {
+        Tensor first = preprocessing.normalize(items.get(0).image());
         int size = first.size();
         Tensor batch = Tensor.zeros(items.size(), first.dim(0), first.dim(1), first.dim(2));
         for (int i = 0; i < items.size(); i++) {
-            System.arraycopy(items.get(i).input().data(), 0, batch.data(), i * size, size);
+            Tensor one = i == 0 ? first : preprocessing.normalize(items.get(i).image());
+            System.arraycopy(one.data(), 0, batch.data(), i * size, size);
         }
         return batch;
     }

@@ -1,6 +1,5 @@
 package dev.jresnet.image;
 
-import dev.jresnet.tensor.Tensor;
 
 import java.nio.file.Path;
 import java.util.ArrayDeque;
@@ -19,10 +18,13 @@ import java.util.concurrent.Future;
  * are. A file that cannot be read becomes an item with its reason, not an exception.
  */
 public final class ImageBatches implements AutoCloseable {
-    /** One file: its preprocessed (3, crop, crop) input, or why there is none. */
-    public record Item(Path path, Tensor input, String error) {
+    /**
+     * One file: its resized and center-cropped 8-bit image (which a GPU network takes as it is, and the CPU's after
+     * {@link Preprocessing#normalize}), or why there is none.
+     */
+    public record Item(Path path, RgbImage image, String error) {
         public boolean ok() {
-            return input != null;
+            return image != null;
         }
     }
 
@@ -69,7 +71,7 @@ public final class ImageBatches implements AutoCloseable {
 
     private Item load(Path file) {
         try {
-            return new Item(file, preprocessing.apply(decoder.decode(file)), null);
+            return new Item(file, preprocessing.crop(decoder.decode(file)), null);
         } catch (UnreadableImageException e) {
             return new Item(file, null, e.reason());
         } catch (OutOfMemoryError e) {

@@ -52,13 +52,18 @@ public record Preprocessing(int resize, int crop, float[] mean, float[] std) {
 
     /** (3, crop, crop) float32, normalized. */
     public Tensor apply(RgbImage image) {
+        return normalize(crop(image));
+    }
+
+    /** The 8-bit image {@link #apply} normalizes: resized and center-cropped, (crop, crop) RGB. */
+    public RgbImage crop(RgbImage image) {
         int w = image.width();
         int h = image.height();
         // torchvision: the shorter side becomes `resize`, the longer int(resize * long / short) (truncated).
         int newW = w <= h ? resize : (int) ((long) resize * w / h);
         int newH = w <= h ? (int) ((long) resize * h / w) : resize;
         RgbImage resized = newW == w && newH == h ? image : PilResize.resize(image, newW, newH);
-        return normalize(centerCrop(resized));
+        return centerCrop(resized);
     }
 
     /**

@@ -2,7 +2,7 @@ package dev.jresnet.gpu.internal;
 
 import dev.jresnet.plan.PlanOp;
 
-/** The residual add, with its ReLU when fused: our residual_add_f32 kernel. */
+/** The residual add, with its ReLU when fused: our residual_add kernel for the network's storage. */
 final class AddStep implements GpuStep {
     private final GpuContext ctx;
     private final PlanOp.AddOp op;
@@ -12,7 +12,7 @@ final class AddStep implements GpuStep {
         this.ctx = ctx;
         this.op = op;
         this.buffers = buffers;
-        ctx.kernels.load(Kernels.RESIDUAL_ADD);
+        ctx.kernels.load(Kernels.Kernel.RESIDUAL_ADD);
     }
 
     @Override

@@ -4,7 +4,7 @@ import dev.jresnet.model.AvgPoolSpec;
 import dev.jresnet.model.Shape;
 import dev.jresnet.plan.PlanOp;
 
-/** PyTorch's AvgPool2d (ceil mode, padding counted or not): our avg_pool2d_f32 kernel. */
+/** PyTorch's AvgPool2d (ceil mode, padding counted or not): our avg_pool2d kernel. */
 final class AvgPoolStep implements GpuStep {
     private final GpuContext ctx;
     private final PlanOp.AvgPoolOp op;
@@ -14,7 +14,7 @@ final class AvgPoolStep implements GpuStep {
         this.ctx = ctx;
         this.op = op;
         this.buffers = buffers;
-        ctx.kernels.load(Kernels.AVG_POOL);
+        ctx.kernels.load(Kernels.Kernel.AVG_POOL);
     }
 
     @Override
@@ -27,7 +27,7 @@ final class AvgPoolStep implements GpuStep {
         Shape i = op.inShape();
         Shape o = op.outShape();
         AvgPoolSpec p = op.spec();
-        ctx.kernels.avgPool2d(buffers[op.input()].pointer(), buffers[op.output()].pointer(), (long) n * i.channels(), i.height(),
+        ctx.kernels.avgPool2d(buffers[op.input()].pointer(), buffers[op.output()].pointer(), n, i.channels(), i.height(),
                 i.width(), o.height(), o.width(), p.kernel(), p.stride(), p.padding(), p.countIncludePad());
     }
 

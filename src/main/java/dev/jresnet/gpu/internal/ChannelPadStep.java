@@ -3,7 +3,7 @@ package dev.jresnet.gpu.internal;
 import dev.jresnet.model.Shape;
 import dev.jresnet.plan.PlanOp;
 
-/** The option-A shortcut (subsample, zero-pad channels): our channel_pad_f32 kernel. */
+/** The option-A shortcut (subsample, zero-pad channels): our channel_pad kernel. */
 final class ChannelPadStep implements GpuStep {
     private final GpuContext ctx;
     private final PlanOp.ChannelPadOp op;
@@ -13,7 +13,7 @@ final class ChannelPadStep implements GpuStep {
         this.ctx = ctx;
         this.op = op;
         this.buffers = buffers;
-        ctx.kernels.load(Kernels.CHANNEL_PAD);
+        ctx.kernels.load(Kernels.Kernel.CHANNEL_PAD);
     }
 
     @Override

@@ -3,7 +3,7 @@ package dev.jresnet.gpu.internal;
 import dev.jresnet.model.Shape;
 import dev.jresnet.plan.PlanOp;
 
-/** Reflect, replicate, circular (or zero) padding before a convolution: our pad2d_f32 kernel (cuDNN pads only with zeros). */
+/** Reflect, replicate, circular (or zero) padding before a convolution: our pad2d kernel (cuDNN pads only with zeros). */
 final class PadStep implements GpuStep {
     private final GpuContext ctx;
     private final PlanOp.PadOp op;
@@ -13,7 +13,7 @@ final class PadStep implements GpuStep {
         this.ctx = ctx;
         this.op = op;
         this.buffers = buffers;
-        ctx.kernels.load(Kernels.PAD2D);
+        ctx.kernels.load(Kernels.Kernel.PAD2D);
     }
 
     @Override
@@ -25,8 +25,8 @@ final class PadStep implements GpuStep {
     public void run(int n, Workspace workspace) {
         Shape i = op.inShape();
         Shape o = op.outShape();
-        ctx.kernels.pad2d(buffers[op.input()].pointer(), buffers[op.output()].pointer(), (long) n * i.channels(), i.height(),
-                i.width(), o.height(), o.width(), op.top(), op.left(), op.mode().ordinal());
+        ctx.kernels.pad2d(buffers[op.input()].pointer(), buffers[op.output()].pointer(), n, i.channels(), i.height(), i.width(),
+                o.height(), o.width(), op.top(), op.left(), op.mode().ordinal());
     }
 
     @Override

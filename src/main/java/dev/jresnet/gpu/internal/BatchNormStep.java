@@ -69,7 +69,8 @@ final class BatchNormStep implements GpuStep {
         Shape s = op.shape();
         cudnnTensorDescriptor d = descriptors.tensor(n, s.channels(), s.height(), s.width());
         Cuda.cudnn(ctx.cuda.cudnnBatchNormalizationForwardInference(ctx.cudnn, cudnnBatchNormMode.CUDNN_BATCHNORM_SPATIAL,
-                GpuContext.ONE, GpuContext.ZERO, d, x, d, y, parameters, gamma, beta, mean, var, epsilon), "cudnnBatchNormalizationForwardInference", () -> op.name() + ": N=" + n + " " + s);
+                GpuContext.ONE, GpuContext.ZERO, d, x, d, y, parameters, gamma, beta, mean, var, epsilon),
+                "cudnnBatchNormalizationForwardInference", () -> op.name() + ": N=" + n + " " + s);
     }
 
     @Override

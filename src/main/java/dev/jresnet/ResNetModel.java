@@ -5,7 +5,7 @@ import dev.jresnet.cpu.CpuResNet;
 import dev.jresnet.gpu.Gpu;
 import dev.jresnet.gpu.GpuOptions;
 import dev.jresnet.gpu.GpuResNet;
-import dev.jresnet.gpu.Schedule;
+import dev.jresnet.plan.Schedule;
 import dev.jresnet.image.ImageBatches;
 import dev.jresnet.image.ImageDecoder;
 import dev.jresnet.image.Labels;

@@ -4,55 +4,46 @@ import dev.jresnet.cpu.CpuOptions;
 import dev.jresnet.cpu.CpuResNet;
 import dev.jresnet.gpu.GpuOptions;
 import dev.jresnet.gpu.GpuResNet;
-import dev.jresnet.gpu.Schedule;
 import dev.jresnet.plan.OpTimes;
 import dev.jresnet.image.Preprocessing;
-import dev.jresnet.plan.Precision;
 import dev.jresnet.tensor.Tensor;
 
 import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
- * jresnet's backends: cpu-plain and cpu-fast (with the setup's thread count), and on the GPU
- * gpu-SCHEDULE[-PRECISION][-u8][-nographs]: the fused or reference schedule, fp32 unless tf32, fp16 or bf16 is named,
- * float32 batches unless -u8 (8-bit images normalized on the device, as classify sends them), CUDA graphs unless
- * -nographs. Every GPU backend times whole calls: the batch copied in, the network, the logits copied out.
+ * jresnet's backends, by {@link BackendName}: cpu-fast (the default CPU network, with the setup's thread count),
+ * cpu-plain, cpu-reference-fp16, gpu-fused, gpu-reference, gpu-fp16-u8, gpu-fp16-nographs and so on. Every GPU
+ * backend times whole calls: the batch copied in, the network, the logits copied out.
  */
 public final class OwnBackends implements BackendProvider {
-    private static final Pattern GPU = Pattern.compile("gpu-(fused|reference)(-(tf32|fp16|bf16))?(-u8)?(-nographs)?");
-
     @Override
     public List<String> names() {
-        return List.of("cpu-plain", "cpu-fast", "gpu-fused", "gpu-reference", "gpu-fused-tf32", "gpu-fused-fp16",
-                "gpu-fused-bf16", "gpu-fused-fp16-u8", "gpu-fused-fp16-nographs");
+        return List.of("cpu-plain", "cpu-fast", "gpu-fused", "gpu-reference", "gpu-tf32", "gpu-fp16", "gpu-bf16",
+                "gpu-fp16-u8", "gpu-fp16-nographs");
     }
 
     @Override
     public boolean has(String name) {
-        return names().contains(name) || GPU.matcher(name).matches();
+        if (!name.startsWith("cpu") && !name.startsWith("gpu")) {
+            return false;
+        }
+        BackendName.parse(name); // a malformed name of ours is refused with the word that is wrong
+        return true;
     }
 
     @Override
     public Backend create(String name, BenchSetup s) {
-        Matcher gpu = GPU.matcher(name);
-        if (gpu.matches()) {
-            Precision precision = gpu.group(3) == null ? Precision.FP32 : Precision.valueOf(gpu.group(3).toUpperCase(Locale.ROOT));
-            GpuOptions options = GpuOptions.defaults().withSchedule(Schedule.valueOf(gpu.group(1).toUpperCase(Locale.ROOT)))
-                    .withPrecision(precision).withCudaGraphs(gpu.group(5) == null).withMaxBatch(s.maxBatch())
-                    .withInputSize(s.height(), s.width());
-            return new Gpu(name, s, options, gpu.group(4) != null);
+        BackendName b = BackendName.parse(name);
+        if (b.gpu()) {
+            GpuOptions options = GpuOptions.defaults().withSchedule(b.schedule()).withPrecision(b.precision())
+                    .withCudaGraphs(b.graphs()).withMaxBatch(s.maxBatch()).withInputSize(s.height(), s.width());
+            return new Gpu(name, s, options, b.images());
         }
-        return switch (name) {
-            case "cpu-plain" -> new Cpu(name, CpuResNet.create(s.config(), s.weights(), s.weightsFile().toString(), CpuOptions.plain()));
-            case "cpu-fast" -> new Cpu(name, CpuResNet.create(s.config(), s.weights(), s.weightsFile().toString(),
-                    CpuOptions.fast(s.threads())));
-            default -> throw new IllegalArgumentException("unknown backend " + name);
-        };
+        CpuOptions cpu = b.kernels() == CpuOptions.Kernels.PLAIN ? CpuOptions.plain() : CpuOptions.fast(s.threads());
+        return new Cpu(name, CpuResNet.create(s.config(), s.weights(), s.weightsFile().toString(),
+                b.schedule().plannerOptions().withPrecision(b.precision()), cpu));
     }
 
     /** A CPU network; records time per op kind so the report can give the convolutions' GFLOP/s. */
@@ -166,7 +157,7 @@ public final class OwnBackends implements BackendProvider {
         @Override
         public String details() {
             GpuOptions o = net.options();
-            return net.gpu().name() + ", " + o.schedule().name().toLowerCase(Locale.ROOT) + " schedule, " + o.precision().label()
+            return net.gpu().name() + ", " + o.schedule().label() + " schedule, " + o.precision().label()
                     + (o.cudaGraphs() ? ", CUDA graphs" : ", no CUDA graphs") + (images ? ", 8-bit images in" : ", float32 in")
                     + ", end to end (copies included)";
         }

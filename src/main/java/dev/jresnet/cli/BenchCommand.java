@@ -25,9 +25,11 @@ import java.util.concurrent.Callable;
 
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = {"Time backends side by side on the same weights and batches, and print a table with ratios.",
-                "Backends: cpu-plain, cpu-fast, pytorch (Debian's torch, same thread count), onnxruntime (jar built "
-                        + "with -Ppeers, same thread count); with a GPU, gpu-SCHEDULE[-PRECISION][-u8][-nographs] "
-                        + "(gpu-fused, gpu-reference, gpu-fused-fp16, gpu-fused-bf16-u8, ...) and PyTorch's CUDA modes "
+                "Backends: jresnet's are the device then any of the words --schedule, --precision and the CPU's "
+                        + "kernels use, joined by '-' (unnamed: fused, fp32, fast): cpu-fast, cpu-plain, "
+                        + "cpu-reference, cpu-fp16; with a GPU also u8 (8-bit images in) and nographs: gpu-fused, "
+                        + "gpu-reference, gpu-tf32, gpu-fp16-u8, ... Peers: pytorch (Debian's torch, same thread count), "
+                        + "onnxruntime (jar built with -Ppeers, same thread count), and with a GPU PyTorch's CUDA modes "
                         + "torch-fp32, torch-tf32, torch-fp16-cl, torch-compile-fp16-cl, each also with -graphs."})
 final class BenchCommand implements Callable<Integer> {
     @Mixin

@@ -4,7 +4,7 @@ import dev.jresnet.cpu.CpuResNet;
 import dev.jresnet.gpu.Gpu;
 import dev.jresnet.gpu.GpuOptions;
 import dev.jresnet.gpu.GpuResNet18;
-import dev.jresnet.gpu.Schedule;
+import dev.jresnet.plan.Schedule;
 import dev.jresnet.model.ModelSummary;
 import dev.jresnet.model.ResNetConfig;
 import dev.jresnet.model.Shape;

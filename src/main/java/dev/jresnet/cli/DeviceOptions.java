@@ -2,7 +2,7 @@ package dev.jresnet.cli;
 
 import dev.jresnet.Device;
 import dev.jresnet.ResNetModel;
-import dev.jresnet.gpu.Schedule;
+import dev.jresnet.plan.Schedule;
 import dev.jresnet.plan.Precision;
 import picocli.CommandLine.Option;
 

@@ -1,5 +1,6 @@
 package dev.jresnet.gpu;
 
+import dev.jresnet.plan.Schedule;
 import dev.jresnet.InvalidOptionException;
 
 import dev.jresnet.gpu.internal.AlgorithmCache;

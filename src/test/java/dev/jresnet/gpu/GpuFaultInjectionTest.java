@@ -1,5 +1,6 @@
 package dev.jresnet.gpu;
 
+import dev.jresnet.plan.Schedule;
 import dev.jresnet.model.ModelConfig;
 import dev.jresnet.tensor.SeededRandom;
 import dev.jresnet.tensor.Tensor;

@@ -1,5 +1,6 @@
 package dev.jresnet.gpu;
 
+import dev.jresnet.plan.Schedule;
 import dev.jresnet.cpu.CpuResNet;
 import dev.jresnet.image.Preprocessing;
 import dev.jresnet.image.RgbImage;

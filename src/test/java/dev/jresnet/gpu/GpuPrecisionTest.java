@@ -4,7 +4,6 @@ import dev.jresnet.plan.Schedule;
 import dev.jresnet.cpu.CpuOptions;
 import dev.jresnet.cpu.CpuResNet;
 import dev.jresnet.image.Preprocessing;
-import dev.jresnet.image.RgbImage;
 import dev.jresnet.model.FeaturesConfig;
 import dev.jresnet.model.ModelConfig;
 import dev.jresnet.model.ModelDescription;
@@ -159,12 +158,7 @@ class GpuPrecisionTest {
         byte[] rgb = new byte[n * size * size * 3];
         new java.util.Random(50).nextBytes(rgb);
         Preprocessing imagenet = Preprocessing.IMAGENET;
-        Tensor normalized = Tensor.zeros(n, 3, size, size);
-        for (int i = 0; i < n; i++) {
-            byte[] one = java.util.Arrays.copyOfRange(rgb, i * size * size * 3, (i + 1) * size * size * 3);
-            float[] image = imagenet.normalize(new RgbImage(size, size, one)).data();
-            System.arraycopy(image, 0, normalized.data(), i * image.length, image.length);
-        }
+        Tensor normalized = imagenet.normalize(rgb, n, size, size);
         try (GpuResNet gpu = GpuResNet.create(config, weights, "w", GpuTesting.options(2, size).withPrecision(Precision.FP16))) {
             assertArrayEquals(gpu.forward(normalized).data(), gpu.forwardImages(rgb, n, imagenet.mean(), imagenet.std()).data());
         }

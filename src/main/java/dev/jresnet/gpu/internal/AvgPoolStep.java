@@ -5,21 +5,9 @@ import dev.jresnet.model.Shape;
 import dev.jresnet.plan.PlanOp;
 
 /** PyTorch's AvgPool2d (ceil mode, padding counted or not): our avg_pool2d kernel. */
-final class AvgPoolStep implements GpuStep {
-    private final GpuContext ctx;
-    private final PlanOp.AvgPoolOp op;
-    private final DeviceBuffer[] buffers;
-
+final class AvgPoolStep extends KernelStep<PlanOp.AvgPoolOp> {
     AvgPoolStep(GpuContext ctx, PlanOp.AvgPoolOp op, DeviceBuffer[] buffers) {
-        this.ctx = ctx;
-        this.op = op;
-        this.buffers = buffers;
-        ctx.kernels.load(Kernels.Kernel.AVG_POOL);
-    }
-
-    @Override
-    public long prepare(int n, Workspace workspace) {
-        return 0;
+        super(ctx, op, buffers, Kernels.Kernel.AVG_POOL);
     }
 
     @Override

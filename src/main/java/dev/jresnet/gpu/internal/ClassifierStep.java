@@ -87,11 +87,6 @@ final class ClassifierStep implements GpuStep {
     }
 
     @Override
-    public long prepare(int n, Workspace workspace) {
-        return 0;
-    }
-
-    @Override
     public void run(int n, Workspace workspace) {
         Shape i = pool.inShape();
         cudnnTensorDescriptor pooled = descriptors.vectors(n, i.channels(), k);

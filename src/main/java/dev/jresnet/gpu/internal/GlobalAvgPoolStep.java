@@ -27,11 +27,6 @@ final class GlobalAvgPoolStep implements GpuStep {
     }
 
     @Override
-    public long prepare(int n, Workspace workspace) {
-        return 0;
-    }
-
-    @Override
     public void run(int n, Workspace workspace) {
         Shape i = op.inShape();
         Cuda.cudnn(ctx.cuda.cudnnPoolingForward(ctx.cudnn, pooling, GpuContext.ONE,

@@ -37,11 +37,6 @@ final class MaxPoolStep implements GpuStep {
     }
 
     @Override
-    public long prepare(int n, Workspace workspace) {
-        return 0;
-    }
-
-    @Override
     public void run(int n, Workspace workspace) {
         Shape i = op.inShape();
         Shape o = op.outShape();

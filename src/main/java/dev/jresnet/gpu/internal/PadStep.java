@@ -4,21 +4,9 @@ import dev.jresnet.model.Shape;
 import dev.jresnet.plan.PlanOp;
 
 /** Reflect, replicate, circular (or zero) padding before a convolution: our pad2d kernel (cuDNN pads only with zeros). */
-final class PadStep implements GpuStep {
-    private final GpuContext ctx;
-    private final PlanOp.PadOp op;
-    private final DeviceBuffer[] buffers;
-
+final class PadStep extends KernelStep<PlanOp.PadOp> {
     PadStep(GpuContext ctx, PlanOp.PadOp op, DeviceBuffer[] buffers) {
-        this.ctx = ctx;
-        this.op = op;
-        this.buffers = buffers;
-        ctx.kernels.load(Kernels.Kernel.PAD2D);
-    }
-
-    @Override
-    public long prepare(int n, Workspace workspace) {
-        return 0;
+        super(ctx, op, buffers, Kernels.Kernel.PAD2D);
     }
 
     @Override

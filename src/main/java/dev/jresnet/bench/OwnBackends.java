@@ -4,8 +4,8 @@ import dev.jresnet.cpu.CpuOptions;
 import dev.jresnet.cpu.CpuResNet;
 import dev.jresnet.gpu.GpuOptions;
 import dev.jresnet.gpu.GpuResNet;
-import dev.jresnet.plan.OpTimes;
 import dev.jresnet.image.Preprocessing;
+import dev.jresnet.plan.OpTimes;
 import dev.jresnet.tensor.Tensor;
 
 import java.util.IdentityHashMap;

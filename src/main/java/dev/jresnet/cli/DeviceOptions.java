@@ -2,8 +2,8 @@ package dev.jresnet.cli;
 
 import dev.jresnet.Device;
 import dev.jresnet.ResNetModel;
-import dev.jresnet.plan.Schedule;
 import dev.jresnet.plan.Precision;
+import dev.jresnet.plan.Schedule;
 import picocli.CommandLine.Option;
 
 /** Where and how a command runs its network: the device, the schedule, the precision, the GPU's batch and graphs. */

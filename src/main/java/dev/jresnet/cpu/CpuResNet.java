@@ -1,9 +1,7 @@
 package dev.jresnet.cpu;
 
-import dev.jresnet.InvalidOptionException;
-
 import dev.jresnet.InputException;
-
+import dev.jresnet.InvalidOptionException;
 import dev.jresnet.Network;
 import dev.jresnet.model.Graph;
 import dev.jresnet.model.ModelConfig;

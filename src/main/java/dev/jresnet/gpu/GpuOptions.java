@@ -1,10 +1,9 @@
 package dev.jresnet.gpu;
 
-import dev.jresnet.plan.Schedule;
 import dev.jresnet.InvalidOptionException;
-
 import dev.jresnet.gpu.internal.AlgorithmCache;
 import dev.jresnet.plan.Precision;
+import dev.jresnet.plan.Schedule;
 
 import java.nio.file.Path;
 import java.util.Objects;

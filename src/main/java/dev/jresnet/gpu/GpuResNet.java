@@ -1,9 +1,8 @@
 package dev.jresnet.gpu;
 
+import dev.jresnet.Network;
 import dev.jresnet.gpu.internal.AlgorithmCache;
 import dev.jresnet.gpu.internal.GpuExecutor;
-
-import dev.jresnet.Network;
 import dev.jresnet.model.Graph;
 import dev.jresnet.model.ModelConfig;
 import dev.jresnet.model.Shape;

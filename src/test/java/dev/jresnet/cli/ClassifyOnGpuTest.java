@@ -11,11 +11,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
-import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Random;
+import javax.imageio.ImageIO;
 
 import static dev.jresnet.cli.CliTest.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;

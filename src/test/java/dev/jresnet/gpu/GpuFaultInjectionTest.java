@@ -1,17 +1,17 @@
 package dev.jresnet.gpu;
 
-import dev.jresnet.plan.Schedule;
+import dev.jresnet.gpu.sim.SimulatedGpu;
 import dev.jresnet.model.ModelConfig;
+import dev.jresnet.plan.Schedule;
 import dev.jresnet.tensor.SeededRandom;
 import dev.jresnet.tensor.Tensor;
-import dev.jresnet.gpu.sim.SimulatedGpu;
 import dev.jresnet.testing.GpuUnderTest;
 import dev.jresnet.weights.RandomWeights;
 import dev.jresnet.weights.StateDict;
 import org.junit.jupiter.api.DisplayNameGeneration;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.util.List;
 

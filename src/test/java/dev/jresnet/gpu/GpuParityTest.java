@@ -1,18 +1,18 @@
 package dev.jresnet.gpu;
 
-import dev.jresnet.plan.Schedule;
 import dev.jresnet.cpu.CpuResNet;
 import dev.jresnet.image.Preprocessing;
 import dev.jresnet.model.ModelConfig;
 import dev.jresnet.model.ModelDescription;
 import dev.jresnet.model.ResNetConfig;
+import dev.jresnet.plan.Schedule;
 import dev.jresnet.tensor.Metrics;
 import dev.jresnet.tensor.SeededRandom;
 import dev.jresnet.tensor.Tensor;
 import dev.jresnet.tensor.TopK;
+import dev.jresnet.testing.GpuUnderTest;
 import dev.jresnet.weights.RandomWeights;
 import dev.jresnet.weights.StateDict;
-import dev.jresnet.testing.GpuUnderTest;
 import org.junit.jupiter.api.DisplayNameGeneration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;

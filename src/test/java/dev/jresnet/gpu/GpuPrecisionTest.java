@@ -1,6 +1,5 @@
 package dev.jresnet.gpu;
 
-import dev.jresnet.plan.Schedule;
 import dev.jresnet.cpu.CpuOptions;
 import dev.jresnet.cpu.CpuResNet;
 import dev.jresnet.image.Preprocessing;
@@ -9,6 +8,7 @@ import dev.jresnet.model.ModelConfig;
 import dev.jresnet.model.ModelDescription;
 import dev.jresnet.model.ResNetConfig;
 import dev.jresnet.plan.Precision;
+import dev.jresnet.plan.Schedule;
 import dev.jresnet.tensor.Metrics;
 import dev.jresnet.tensor.Npy;
 import dev.jresnet.tensor.SeededRandom;

@@ -1,11 +1,10 @@
 package dev.jresnet.gpu.internal;
 
-import dev.jresnet.gpu.GpuInfo;
-
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.jresnet.CacheDirectory;
+import dev.jresnet.gpu.GpuInfo;
 import dev.jresnet.plan.Precision;
 
 import java.io.IOException;

@@ -3,7 +3,6 @@ package dev.jresnet.gpu.internal;
 import dev.jresnet.gpu.CudaApi;
 import dev.jresnet.gpu.CudaException;
 import dev.jresnet.gpu.CudnnStatus;
-
 import jcuda.Pointer;
 import jcuda.jcudnn.cudnnConvolutionDescriptor;
 import jcuda.jcudnn.cudnnConvolutionFwdAlgo;

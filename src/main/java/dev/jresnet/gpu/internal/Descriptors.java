@@ -1,7 +1,6 @@
 package dev.jresnet.gpu.internal;
 
 import dev.jresnet.gpu.CudaApi;
-
 import dev.jresnet.model.ConvSpec;
 import jcuda.jcudnn.cudnnActivationDescriptor;
 import jcuda.jcudnn.cudnnConvolutionDescriptor;

@@ -2,7 +2,6 @@ package dev.jresnet.gpu.internal;
 
 import dev.jresnet.gpu.DeviceMemoryException;
 import dev.jresnet.gpu.GpuInfo;
-
 import dev.jresnet.plan.Plan;
 
 import java.util.Locale;

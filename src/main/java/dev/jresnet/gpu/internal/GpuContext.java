@@ -2,7 +2,6 @@ package dev.jresnet.gpu.internal;
 
 import dev.jresnet.gpu.CudaApi;
 import dev.jresnet.gpu.GpuInfo;
-
 import jcuda.Pointer;
 import jcuda.driver.CUstream;
 import jcuda.jcublas.cublasHandle;

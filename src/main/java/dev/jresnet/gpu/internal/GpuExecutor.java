@@ -2,7 +2,6 @@ package dev.jresnet.gpu.internal;
 
 import dev.jresnet.gpu.CudaApi;
 import dev.jresnet.gpu.GpuInfo;
-
 import dev.jresnet.model.Shape;
 import dev.jresnet.plan.Plan;
 import dev.jresnet.plan.PlanExecutor;

@@ -4,7 +4,6 @@ import dev.jresnet.gpu.CudaApi;
 import dev.jresnet.gpu.CudaException;
 import dev.jresnet.gpu.GpuInfo;
 import dev.jresnet.gpu.GpuUnavailableException;
-
 import jcuda.driver.CUfunction;
 import jcuda.driver.CUmodule;
 import jcuda.driver.CUresult;

@@ -1,7 +1,6 @@
 package dev.jresnet.gpu.internal;
 
 import dev.jresnet.gpu.GpuInfo;
-
 import dev.jresnet.plan.Precision;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

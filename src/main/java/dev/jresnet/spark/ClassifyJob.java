@@ -108,7 +108,8 @@ public final class ClassifyJob implements Callable<Integer> {
                         element_at(col("predictions"), 1).getField("label").as("label"),
                         element_at(col("predictions"), 1).getField("probability").as("probability"),
                         to_json(col("predictions")).as("top"))
-                .coalesce(1).write().mode(SaveMode.Overwrite).option("header", "true").csv(out + "/csv");
+                .coalesce(1).write().mode(SaveMode.Overwrite).option("header", "true").option("escape", "\"")
+                .csv(out + "/csv"); // quotes doubled inside quoted fields, as RFC 4180 readers expect
         double seconds = (System.nanoTime() - start) / 1e9;
         long total = results.count();
         long failed = results.filter(col("status").equalTo(PartitionInference.FAILED)).count();

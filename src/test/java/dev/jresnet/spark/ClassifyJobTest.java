@@ -49,9 +49,12 @@ class ClassifyJobTest {
             csvFiles = files.filter(f -> f.toString().endsWith(".csv")).toList();
         }
         assertEquals(1, csvFiles.size(), "one CSV file");
-        assertEquals("path,status,error,label,probability,top", Files.readAllLines(csvFiles.get(0)).get(0));
+        List<String> lines = Files.readAllLines(csvFiles.get(0));
+        assertEquals("path,status,error,label,probability,top", lines.get(0));
+        assertTrue(lines.stream().anyMatch(line -> line.contains(",\"[{\"\"index\"\":")), "quotes doubled in quoted fields (RFC 4180)");
         Map<Path, Row> csv = new HashMap<>();
-        for (Row row : LocalSpark.spark().read().option("header", "true").csv(csvFiles.get(0).toString()).collectAsList()) {
+        for (Row row : LocalSpark.spark().read().option("header", "true").option("escape", "\"").csv(csvFiles.get(0).toString())
+                .collectAsList()) {
             csv.put(Path.of(URI.create(row.getAs("path"))), row);
         }
         assertEquals(parquet.keySet(), csv.keySet());

@@ -44,13 +44,17 @@ for rep in $(seq "$reps"); do
   inside=$(sed -n 's/.* in \([0-9.]*\) s, .*/\1/p' "$work/spark.out")
   echo "spark $rep $(calc "$end - $start") $inside" >> "$work/runs.txt"
 done
+# The network alone on the same cores and batch (preprocessed tensors, no decoding): what the images cost beyond it.
+taskset -c 0,1 java $vector -jar "$jar" bench --arch "$arch" --backends cpu-fast --batch 32 --threads 2 --warmup 1 --reps 5 \
+  --max-seconds 20 > "$work/network.txt" 2>/dev/null
+network=$(awk '$1 == "cpu-fast" && $2 == 32 { print $5 }' "$work/network.txt")
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 cat "$work/runs.txt" >&2
 
 median() { # KIND COLUMN
   awk -v k="$1" -v c="$2" '$1 == k { print $c }' "$work/runs.txt" | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
 }
-rate() { calc "$images / $1"; }
+rate() { awk "BEGIN { printf \"%.1f\", $images / $1 }"; }
 cli_wall=$(median classify 3); cli_in=$(median classify 4)
 spark_wall=$(median spark 3); spark_in=$(median spark 4)
 ok=$(grep -c ',ok,' "$work/out/csv/"*.csv || true)
@@ -76,6 +80,10 @@ section=$(mktemp)
   echo "| classify, one JVM | $(printf %.1f "$cli_wall") | $(rate "$cli_wall") | $(printf %.1f "$cli_in") | $(rate "$cli_in") |"
   echo "| Spark job, local[2] | $(printf %.1f "$spark_wall") | $(rate "$spark_wall") | $(printf %.1f "$spark_in") | $(rate "$spark_in") |"
   echo "| Spark / classify | $(calc "$spark_wall / $cli_wall") x the time | | $(calc "$spark_in / $cli_in") x the time | |"
+  echo
+  echo "The network alone on the same two cores (\`bench --arch $arch --backends cpu-fast --batch 32 --threads 2\`, preprocessed"
+  echo "tensors): $network images/s, $(calc "1000 / $network") ms an image; so classify spends $(calc "1000 * $cli_in / $images - 1000 / $network") ms an image"
+  echo "on the rest (reading, decoding and resizing the JPEG, on the same cores), and the Spark job $(calc "1000 * $spark_in / $images - 1000 / $network") ms."
 } > "$section"
 cat "$section"
 python3 scripts/replace_section.py spark-bench "$section"

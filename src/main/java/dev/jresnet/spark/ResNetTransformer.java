@@ -8,7 +8,7 @@ import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.param.ParamValidators;
 import org.apache.spark.ml.util.DefaultParamsReadable;
 import org.apache.spark.ml.util.DefaultParamsWritable;
-import org.apache.spark.ml.util.Identifiable$;
+import org.apache.spark.ml.util.Identifiable;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
@@ -59,7 +59,7 @@ public final class ResNetTransformer extends Transformer implements DefaultParam
     private final IntParam crop;
 
     public ResNetTransformer() {
-        this(Identifiable$.MODULE$.randomUID("resnet"));
+        this(Identifiable.randomUID("resnet"));
     }
 
     /** With the given uid: how Spark copies a transformer and loads a saved one. */

@@ -2,13 +2,15 @@
 # What Spark costs: the same images through jresnet's classify command (one JVM, no Spark) and through the Spark job
 # (scripts/spark-classify.sh on local[2]), on the same two cores (taskset -c 0,1), the same weights and the same max
 # batch; each run REPS times, alternating, and the medians kept. Wall time is the whole process (JVM start, weights,
-# Spark's start for the job); "in the process" is what each prints itself: classify from the model's build to its last
-# image, the job from reading the folder to the CSV written (Spark's start excluded). Writes the section between the
-# spark-bench markers of docs/BENCHMARKS.md, with the machine, the date and the load average (the machine may be
-# shared: run it when `uptime` says it is quiet).
+# Spark's start and the CSV for the job); "in the process" is what each prints itself: classify from the model's build
+# to its last image, the job from listing the folder to the Parquet written (the network's whole stage; Spark's start
+# and the CSV made from the Parquet excluded). Writes the section between the spark-bench markers of
+# docs/BENCHMARKS.md, with the machine, the date and the load average (the machine may be shared: run it when
+# `uptime` says it is quiet).
 # Usage: scripts/bench-spark.sh   (IMAGES=N images of 500x375, default 500; REPS=N, default 3; ARCH, default resnet18)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+load_before=$(cut -d' ' -f1-3 /proc/loadavg) # before this script's own work
 images="${IMAGES:-500}"
 reps="${REPS:-3}"
 arch="${ARCH:-resnet18}"
@@ -26,7 +28,6 @@ weights="$work/$arch-seed1.safetensors"
 scripts/spark-classify.sh "$work/images" "$work/warm-up" --arch "$arch" --weights "$weights" >/dev/null 2>&1 # the class path
 
 calc() { awk "BEGIN { printf \"%.2f\", $1 }"; }
-load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 date=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 : > "$work/runs.txt"
 for rep in $(seq "$reps"); do
@@ -41,7 +42,7 @@ for rep in $(seq "$reps"); do
   SPARK_MASTER='local[2]' taskset -c 0,1 scripts/spark-classify.sh "$work/images" "$work/out" --arch "$arch" --weights "$weights" \
     --max-batch 32 > "$work/spark.out" 2> "$work/spark.err"
   end=$(date +%s.%N)
-  inside=$(sed -n 's/.* in \([0-9.]*\) s, .*/\1/p' "$work/spark.out")
+  inside=$(sed -n 's/.* written as Parquet in \([0-9.]*\) s .*/\1/p' "$work/spark.out")
   echo "spark $rep $(calc "$end - $start") $inside" >> "$work/runs.txt"
 done
 # The network alone on the same cores and batch (preprocessed tensors, no decoding): what the images cost beyond it.
@@ -71,9 +72,12 @@ section=$(mktemp)
   echo "- date: $date"
   echo "- cpu: $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) cores available (lscpu: $(lscpu | sed -n 's/^CPU(s): *//p') CPUs)"
   echo "- jvm: $(java -XshowSettings:properties -version 2>&1 | sed -n 's/ *java.vm.name = //p') $(java -XshowSettings:properties -version 2>&1 | sed -n 's/ *java.runtime.version = //p')"
-  echo "- load average (1, 5, 15 min) before: $load_before; after: $load_after"
+  echo "- load average (1, 5, 15 min) before the script: $load_before; after the runs: $load_after (the runs themselves keep two cores busy)"
   echo "- images: $images synthetic JPEGs of 500x375 (\`java scripts/SyntheticImages.java DIR $images\`), $arch with seeded random weights, torchvision's 256/224 transform; $ok of $images ok in the Spark job's CSV"
   echo "- medians of $reps runs; every run: $(awk '{ printf "%s%s %.1f s", (NR > 1 ? ", " : ""), $1, $3 }' "$work/runs.txt")"
+  echo
+  echo "In the process: classify from building the model to its last image; the job from listing the folder to the"
+  echo "Parquet written (Spark's start, and the CSV made from the Parquet afterwards, are in the wall time only)."
   echo
   echo "| run | wall s (whole process) | images/s (wall) | s in the process | images/s (in the process) |"
   echo "|---|---:|---:|---:|---:|"
@@ -83,7 +87,7 @@ section=$(mktemp)
   echo
   echo "The network alone on the same two cores (\`bench --arch $arch --backends cpu-fast --batch 32 --threads 2\`, preprocessed"
   echo "tensors): $network images/s, $(calc "1000 / $network") ms an image; so classify spends $(calc "1000 * $cli_in / $images - 1000 / $network") ms an image"
-  echo "on the rest (reading, decoding and resizing the JPEG, on the same cores), and the Spark job $(calc "1000 * $spark_in / $images - 1000 / $network") ms."
+  echo "on the rest (reading, decoding and resizing the JPEG, on the same cores), and the Spark job, up to its Parquet, $(calc "1000 * $spark_in / $images - 1000 / $network") ms."
 } > "$section"
 cat "$section"
 python3 scripts/replace_section.py spark-bench "$section"

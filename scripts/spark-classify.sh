@@ -18,12 +18,13 @@ if [ $# -lt 2 ]; then
 fi
 jar="$root/target/jresnet.jar"
 if [ ! -f "$jar" ] || [ -n "$(find "$root/src/main" "$root/pom.xml" "$root/native" -newer "$jar" -type f 2>/dev/null | head -1)" ]; then
-  (cd "$root" && mvn -q -B -ntp package -DskipTests) >&2
+  (cd "$root" && mvn -q -B -ntp -Dstyle.color=never package -DskipTests) >&2
 fi
 classpath="$root/target/spark-classpath.txt"
 if [ ! -s "$classpath" ] || [ "$root/pom.xml" -nt "$classpath" ]; then
-  (cd "$root" && mvn -q -B -ntp org.apache.maven.plugins:maven-dependency-plugin:3.8.1:build-classpath \
+  (cd "$root" && mvn -q -B -ntp -Dstyle.color=never org.apache.maven.plugins:maven-dependency-plugin:3.8.1:build-classpath \
     -Dmdep.includeScope=provided -Dmdep.outputFile="$classpath") >&2
+  touch "$classpath" # Maven leaves an unchanged file as it was
 fi
 spark_options=$(sed -n 's:.*<spark.jvm.options>\(.*\)</spark.jvm.options>.*:\1:p' "$root/pom.xml")
 vector="--add-modules jdk.incubator.vector"

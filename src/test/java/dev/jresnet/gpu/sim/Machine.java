@@ -30,6 +30,8 @@ final class Machine {
     private final String[] stickyFault;
     private final ThreadLocal<Integer> currentDevice = ThreadLocal.withInitial(() -> 0);
     private final List<String> refusals = new ArrayList<>();
+    /** How many times each of our kernels has run (graph replays included), by name. */
+    final Map<String, Integer> kernelRuns = new java.util.concurrent.ConcurrentHashMap<>();
 
     Machine(SimulatedGpu.Config config) {
         this.config = config;

@@ -279,6 +279,11 @@ public final class SimulatedGpu implements AutoCloseable {
         }
     }
 
+    /** How many times the kernel of that .entry name has run so far, CUDA graph replays included. */
+    public int kernelRuns(String entry) {
+        return machine.kernelRuns.getOrDefault(entry, 0);
+    }
+
     /** The calls answered with an error status so far, each with the reason the simulator gave. */
     public List<String> refusals() {
         synchronized (machine) {

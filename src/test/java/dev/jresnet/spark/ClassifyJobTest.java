@@ -2,6 +2,8 @@ package dev.jresnet.spark;
 
 import dev.jresnet.Classification;
 import dev.jresnet.ResNetModel;
+import dev.jresnet.image.ImageFiles;
+import org.apache.hadoop.fs.GlobPattern;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -13,10 +15,12 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -79,6 +83,17 @@ class ClassifyJobTest {
 
     @Test
     void theImageGlobMatchesJresnetsExtensionsInAnyCase() {
-        assertEquals("*.{[bB][mM][pP],[gG][iI][fF],[jJ][pP][eE][gG],[jJ][pP][gG],[pP][nN][gG]}", ClassifyJob.imageGlob());
+        // Spark's pathGlobFilter is Hadoop's glob: hold the pattern to it, name by name.
+        GlobPattern glob = new GlobPattern(ClassifyJob.imageGlob());
+        for (String extension : ImageFiles.extensions()) {
+            String mixed = extension.substring(0, 1).toUpperCase(Locale.ROOT) + extension.substring(1);
+            for (String name : List.of("a." + extension, "b." + extension.toUpperCase(Locale.ROOT), "c." + mixed)) {
+                assertTrue(glob.matches(name), name);
+            }
+            assertFalse(glob.matches("d." + extension + "x"), extension + "x");
+        }
+        for (String name : List.of("notes.txt", "jpg", "model.safetensors")) {
+            assertFalse(glob.matches(name), name);
+        }
     }
 }

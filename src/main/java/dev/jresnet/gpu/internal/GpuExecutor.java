@@ -123,7 +123,7 @@ public final class GpuExecutor implements PlanExecutor {
         Shape s = plan.inputShape();
         int perSample = (int) s.elements();
         Pointer input = buffers[plan.inputBuffer()].pointer();
-        return runChunks(n, pipeline.staging("float32 input staging", 4L * perSample), new BatchPipeline.Input() {
+        return runChunks(n, "float32 input staging", 4L * perSample, new BatchPipeline.Input() {
             @Override
             public void stage(PinnedBuffer pinned, int from, int count) {
                 pinned.floats().put(batch.data(), from * perSample, count * perSample);
@@ -160,7 +160,7 @@ public final class GpuExecutor implements PlanExecutor {
                     + (long) n * perImage + " bytes, got " + rgb.length);
         }
         Pointer input = buffers[plan.inputBuffer()].pointer();
-        return runChunks(n, pipeline.staging("8-bit image staging", perImage), new BatchPipeline.Input() {
+        return runChunks(n, "8-bit image staging", perImage, new BatchPipeline.Input() {
             @Override
             public void stage(PinnedBuffer pinned, int from, int count) {
                 pinned.bytes().put(rgb, from * perImage, count * perImage);
@@ -173,8 +173,11 @@ public final class GpuExecutor implements PlanExecutor {
         });
     }
 
-    /** Runs n samples through the pipeline in chunks of at most maxBatch, every chunk size readied first. */
-    private Tensor runChunks(int n, BatchPipeline.Staging staging, BatchPipeline.Input input) {
+    /**
+     * Runs n samples through the pipeline in chunks of at most maxBatch, every chunk size readied first. The staging
+     * is asked for only after the device is bound: its first request allocates, and must allocate on this GPU.
+     */
+    private Tensor runChunks(int n, String staging, long stagedBytesPerSample, BatchPipeline.Input input) {
         ctx.bindDevice();
         // Before anything is queued: the algorithm search writes activation buffers and synchronizes, which must not
         // happen inside a graph capture.
@@ -184,7 +187,7 @@ public final class GpuExecutor implements PlanExecutor {
             }
         }
         Tensor result = Tensor.zeros(PlanExecutor.outputShape(plan, n));
-        pipeline.run(n, staging, input, this::compute, result.data());
+        pipeline.run(n, pipeline.staging(staging, stagedBytesPerSample), input, this::compute, result.data());
         return result;
     }
 

@@ -5,14 +5,16 @@ import dev.jresnet.cpu.CpuResNet;
 import dev.jresnet.gpu.Gpu;
 import dev.jresnet.gpu.GpuOptions;
 import dev.jresnet.gpu.GpuResNet;
-import dev.jresnet.gpu.Schedule;
+import dev.jresnet.plan.Schedule;
 import dev.jresnet.image.ImageBatches;
 import dev.jresnet.image.ImageDecoder;
+import dev.jresnet.image.ImageSource;
 import dev.jresnet.image.Labels;
 import dev.jresnet.image.Preprocessing;
 import dev.jresnet.image.RgbImage;
 import dev.jresnet.image.UnreadableImageException;
 import dev.jresnet.internal.DynamicBatcher;
+import dev.jresnet.internal.NetworkInput;
 import dev.jresnet.model.FeaturesConfig;
 import dev.jresnet.model.ModelConfig;
 import dev.jresnet.model.ModelDescription;
@@ -33,13 +35,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.function.Consumer;
 
 /**
@@ -60,8 +59,8 @@ import java.util.function.Consumer;
  * }</pre>
  *
  * Thread-safe: concurrent callers are batched together (up to the max batch, waiting at most the batch wait for
- * others to join), and lists of images are decoded on a few threads ahead of the network. {@link #close()} frees the
- * network (device memory included).
+ * others to join), and sequences of images are decoded on a few threads ahead of the network. {@link #close()} frees
+ * the network (device memory included).
  */
 public final class ResNetModel implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(ResNetModel.class.getName());
@@ -85,7 +84,7 @@ public final class ResNetModel implements AutoCloseable {
         private int inputHeight;
         private int inputWidth;
         private Schedule schedule = Schedule.FUSED;
-        private boolean cudaGraphs;
+        private boolean cudaGraphs = true;
 
         private Builder() {
         }
@@ -165,13 +164,16 @@ public final class ResNetModel implements AutoCloseable {
             return this;
         }
 
-        /** GPU: replay each batch size's forward pass as a CUDA graph (default off). */
+        /** GPU: replay each batch size's forward pass as a CUDA graph (default on; off launches every step). */
         public Builder cudaGraphs(boolean on) {
             this.cudaGraphs = on;
             return this;
         }
 
-        /** FP32 (default); FP16 runs emulated on the CPU; TF32 is a GPU mode. */
+        /**
+         * FP32 (default), TF32, FP16 or BF16. On the GPU, TF32 and the 16-bit ones run on tensor cores; on the CPU, FP16
+         * and BF16 are emulated (16-bit weights and activations, fp32 arithmetic) and TF32 is refused.
+         */
         public Builder precision(Precision p) {
             this.precision = Objects.requireNonNull(p, "precision");
             return this;
@@ -321,21 +323,32 @@ public final class ResNetModel implements AutoCloseable {
         }
         LOG.log(System.Logger.Level.INFO, () -> "jresnet: " + config.name() + " on " + deviceChoice);
         this.network = open(config, weights);
-        this.logits = new DynamicBatcher(network, maxBatch, batchWait, config.name());
+        this.logits = new DynamicBatcher(batch -> run(network, batch), maxBatch, batchWait, config.name());
     }
 
     public static Builder builder() {
         return new Builder();
     }
 
+    /**
+     * One batch on a network. 8-bit images go to a GPU network as they are and are normalized there, a quarter of
+     * the bytes of float32 to copy; the CPU's are normalized here. Either way as torchvision's ToTensor and Normalize.
+     */
+    private Tensor run(Network net, NetworkInput batch) {
+        if (batch instanceof NetworkInput.Images images) {
+            if (net instanceof GpuResNet gpu) {
+                return gpu.forwardImages(images.rgb(), images.samples(), preprocessing.mean(), preprocessing.std());
+            }
+            return net.forward(preprocessing.normalize(images.rgb(), images.samples(), images.height(), images.width()));
+        }
+        return net.forward(((NetworkInput.Floats) batch).batch());
+    }
+
     private Network open(ModelConfig c, StateDict w) {
         if (device.kind() == Device.Kind.GPU) {
-            if (precision != Precision.FP32) {
-                throw new InvalidOptionException("precision " + precision.label() + " is not available on the GPU yet; "
-                        + "fp32 is");
-            }
             return GpuResNet.create(c, w, source, GpuOptions.defaults().withDevice(device.index()).withMaxBatch(maxBatch)
-                    .withInputSize(inputShape.height(), inputShape.width()).withSchedule(schedule).withCudaGraphs(cudaGraphs));
+                    .withInputSize(inputShape.height(), inputShape.width()).withSchedule(schedule).withCudaGraphs(cudaGraphs)
+                    .withPrecision(precision));
         }
         return CpuResNet.create(c, w, source, schedule.plannerOptions().withPrecision(precision), CpuOptions.fast());
     }
@@ -344,12 +357,12 @@ public final class ResNetModel implements AutoCloseable {
 
     /** One image file. */
     public Classification classify(Path image) {
-        return classifyDecoded(image.toString(), () -> decoder.decode(image));
+        return classify(ImageSource.file(image));
     }
 
     /** An encoded image in memory (JPEG, PNG, ...); {@code name} says which in results and errors. */
     public Classification classify(byte[] encoded, String name) {
-        return classifyDecoded(name, () -> decoder.decode(encoded, name));
+        return classify(ImageSource.encoded(encoded, name));
     }
 
     /** An encoded image read from a stream (read to its end, not closed); {@code name} says which. */
@@ -365,7 +378,32 @@ public final class ResNetModel implements AutoCloseable {
 
     /** An image the caller decoded (its orientation is taken as it is). */
     public Classification classify(BufferedImage image, String name) {
-        return classifyDecoded(name, () -> decoder.decode(image, name));
+        return classify(new ImageSource() {
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public RgbImage decode(ImageDecoder d) throws UnreadableImageException {
+                return d.decode(image, name);
+            }
+        });
+    }
+
+    /** One image from any source, decoded on the caller's thread. */
+    public Classification classify(ImageSource image) {
+        requireImageSizedInput();
+        NetworkInput input;
+        try {
+            RgbImage crop = preprocessing.crop(image.decode(decoder));
+            input = new NetworkInput.Images(crop.rgb(), 1, crop.height(), crop.width());
+        } catch (UnreadableImageException e) {
+            return Classification.failed(image.name(), e.reason());
+        } catch (OutOfMemoryError e) {
+            return Classification.failed(image.name(), "too large to decode in this heap");
+        }
+        return classification(image.name(), logits.forward(input));
     }
 
     /**
@@ -393,7 +431,18 @@ public final class ResNetModel implements AutoCloseable {
 
     /** Each image file's logits, in order, as {@link #classify(List, Consumer)} runs them. */
     public void logits(List<Path> images, Consumer<ImageOutput> each) {
-        runFiles(images, logits, each);
+        try (ImageOutputs outputs = logits(files(images))) {
+            outputs.forEachRemaining(each);
+        }
+    }
+
+    /**
+     * The logits of images from any source (files, bytes in memory, ...), one output per image in input order, made
+     * as the caller iterates ({@link ImageOutputs}: decoded ahead, run in batches); {@link #classification} turns one
+     * into its top classes. Close it when stopping early.
+     */
+    public ImageOutputs logits(Iterator<? extends ImageSource> images) {
+        return outputs(images, logits);
     }
 
     // ---- features ----
@@ -412,14 +461,22 @@ public final class ResNetModel implements AutoCloseable {
 
     /** As {@link #features(List)}, handing each over in order as soon as it is there. */
     public void features(List<Path> images, Consumer<ImageOutput> each) {
-        runFiles(images, featuresBatcher(), each);
+        try (ImageOutputs outputs = features(files(images))) {
+            outputs.forEachRemaining(each);
+        }
+    }
+
+    /** As {@link #logits(Iterator)}, for the pooled features. */
+    public ImageOutputs features(Iterator<? extends ImageSource> images) {
+        return outputs(images, featuresBatcher());
     }
 
     private synchronized DynamicBatcher featuresBatcher() {
         if (features == null) {
             FeaturesConfig fc = new FeaturesConfig(config);
             featuresNetwork = open(fc, weights.selectFor(fc.graph()));
-            features = new DynamicBatcher(featuresNetwork, maxBatch, batchWait, fc.name());
+            Network net = featuresNetwork;
+            features = new DynamicBatcher(batch -> run(net, batch), maxBatch, batchWait, fc.name());
         }
         return features;
     }
@@ -437,7 +494,7 @@ public final class ResNetModel implements AutoCloseable {
             throw new InputException("input of shape " + batch.shapeString() + " does not match " + config.name()
                     + "'s input (N, " + in.channels() + ", " + in.height() + ", " + in.width() + ")");
         }
-        return logits.forward(batch);
+        return logits.forward(new NetworkInput.Floats(batch));
     }
 
     /** (C, H, W) of one input: the model's input channels at the preprocessing's crop, or the input size given. */
@@ -497,25 +554,6 @@ public final class ResNetModel implements AutoCloseable {
         }
     }
 
-    /** Decoding that may fail with the image's reason. */
-    private interface Decode {
-        RgbImage run() throws UnreadableImageException;
-    }
-
-    private Classification classifyDecoded(String name, Decode decode) {
-        requireImageSizedInput();
-        Tensor input;
-        try {
-            Tensor one = preprocessing.apply(decode.run());
-            input = new Tensor(new int[]{1, one.dim(0), one.dim(1), one.dim(2)}, one.data());
-        } catch (UnreadableImageException e) {
-            return Classification.failed(name, e.reason());
-        } catch (OutOfMemoryError e) {
-            return Classification.failed(name, "too large to decode in this heap");
-        }
-        return classification(name, logits.forward(input));
-    }
-
     /** The top classes of a (1, classes) output row, with their softmax probabilities and labels. */
     private Classification classification(String name, Tensor output) {
         float[] p = Softmax.row(output, 0);
@@ -526,61 +564,13 @@ public final class ResNetModel implements AutoCloseable {
         return new Classification(name, best, null);
     }
 
-    /**
-     * Decodes files ahead of the network and runs them in batches of at most the max batch, keeping up to three
-     * batches in flight so decoding and the network overlap; hands over each image's output row, or its failure, in
-     * input order.
-     */
-    private void runFiles(List<Path> files, DynamicBatcher batcher, Consumer<ImageOutput> each) {
+    private static Iterator<ImageSource> files(List<Path> images) {
+        return images.stream().map(ImageSource::file).iterator();
+    }
+
+    /** Decoding ahead on the model's decode threads, for at most two batches' worth of images. */
+    private ImageOutputs outputs(Iterator<? extends ImageSource> images, DynamicBatcher batcher) {
         requireImageSizedInput();
-        Deque<Chunk> inFlight = new ArrayDeque<>();
-        try (ImageBatches decoded = new ImageBatches(files, preprocessing, decoder, decodeThreads, 2 * maxBatch)) {
-            for (List<ImageBatches.Item> items = decoded.next(maxBatch); !items.isEmpty(); items = decoded.next(maxBatch)) {
-                List<ImageBatches.Item> ok = items.stream().filter(ImageBatches.Item::ok).toList();
-                inFlight.add(new Chunk(items, ok.isEmpty() ? CompletableFuture.completedFuture(null) : batcher.submit(stack(ok))));
-                if (inFlight.size() > 2) {
-                    inFlight.poll().deliver(each);
-                }
-            }
-            while (!inFlight.isEmpty()) {
-                inFlight.poll().deliver(each);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while decoding images", e);
-        }
-    }
-
-    /** Decoded items and the pending output of those that decoded. */
-    private record Chunk(List<ImageBatches.Item> items, CompletableFuture<Tensor> outputs) {
-        /** Hands over one output per item, in input order, once the outputs are there. */
-        void deliver(Consumer<ImageOutput> each) {
-            Tensor out;
-            try {
-                out = outputs.join();
-            } catch (CompletionException e) {
-                throw e.getCause() instanceof RuntimeException r ? r : e;
-            }
-            int row = 0;
-            for (ImageBatches.Item item : items) {
-                String source = item.path().toString();
-                if (item.ok()) {
-                    each.accept(new ImageOutput(source, out.slice(row, row + 1).data(), null));
-                    row++;
-                } else {
-                    each.accept(new ImageOutput(source, null, item.error()));
-                }
-            }
-        }
-    }
-
-    private static Tensor stack(List<ImageBatches.Item> items) {
-        Tensor first = items.get(0).input();
-        int size = first.size();
-        Tensor batch = Tensor.zeros(items.size(), first.dim(0), first.dim(1), first.dim(2));
-        for (int i = 0; i < items.size(); i++) {
-            System.arraycopy(items.get(i).input().data(), 0, batch.data(), i * size, size);
-        }
-        return batch;
+        return new ImageOutputs(new ImageBatches(images, preprocessing, decoder, decodeThreads, 2 * maxBatch), batcher, maxBatch);
     }
 }

@@ -2,6 +2,7 @@ package dev.jresnet;
 
 import dev.jresnet.cpu.CpuResNet;
 import dev.jresnet.image.ImageDecoder;
+import dev.jresnet.image.ImageSource;
 import dev.jresnet.image.Preprocessing;
 import dev.jresnet.model.FeaturesConfig;
 import dev.jresnet.model.ResNetConfig;
@@ -129,6 +130,30 @@ class ResNetModelTest {
             Classification bad = model.classify(new byte[]{9, 9}, "upload 2");
             assertEquals("upload 2", bad.source());
             assertFalse(bad.ok());
+        }
+    }
+
+    @Test
+    void imagesInMemoryComeOutInOrderAsTheCallerIteratesWithFailuresInPlace() throws Exception {
+        List<ImageSource> sources = new ArrayList<>();
+        for (Path image : images) {
+            sources.add(ImageSource.encoded(Files.readAllBytes(image), "blob " + sources.size()));
+        }
+        sources.add(3, ImageSource.encoded(new byte[0], "empty"));
+        Tensor expected = expectedLogits(images);
+        try (ResNetModel model = model(); ImageOutputs outputs = model.logits(sources.iterator())) {
+            for (int i = 0, row = 0; i < sources.size(); i++) {
+                assertTrue(outputs.hasNext(), "output " + i);
+                ImageOutput out = outputs.next();
+                assertEquals(sources.get(i).name(), out.source());
+                if (i == 3) {
+                    assertFalse(out.ok());
+                } else {
+                    assertArrayEquals(expected.slice(row, row + 1).data(), out.values(), 1e-5f, out.source());
+                    assertMatches(expected, row++, model.classification(out));
+                }
+            }
+            assertFalse(outputs.hasNext());
         }
     }
 

@@ -2,13 +2,13 @@ package dev.jresnet;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.jresnet.testing.Parity;
 import dev.jresnet.cpu.CpuResNet;
 import dev.jresnet.model.ModelConfig;
 import dev.jresnet.model.ModelDescription;
 import dev.jresnet.plan.PlannerOptions;
 import dev.jresnet.tensor.Npy;
 import dev.jresnet.tensor.Tensor;
+import dev.jresnet.testing.Parity;
 import dev.jresnet.testing.TorchOracle;
 import dev.jresnet.weights.SafetensorsReader;
 import dev.jresnet.weights.StateDict;

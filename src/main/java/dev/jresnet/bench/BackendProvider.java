@@ -8,7 +8,13 @@ import java.util.List;
  * them.
  */
 public interface BackendProvider {
+    /** The names this provider lists (in help and defaults). */
     List<String> names();
+
+    /** Whether it makes a backend of this name: those listed, and any others it understands. */
+    default boolean has(String name) {
+        return names().contains(name);
+    }
 
     Backend create(String name, BenchSetup setup) throws Exception;
 }

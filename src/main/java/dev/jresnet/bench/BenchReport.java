@@ -23,22 +23,40 @@ public record BenchReport(Map<String, String> environment, List<Measurement> mea
         return render(true);
     }
 
+    /**
+     * With GPU rows, the columns are the GPU's: the model's TFLOP/s, that as a share of the device's peak in the row's
+     * precision, and the GPU memory held; otherwise the CPU's: the convolutions' GFLOP/s and the peak heap.
+     */
     private String render(boolean markdown) {
-        String[] head = {"backend", "batch", "median ms", "p90 ms", "images/s", "vs " + baseline, "conv GFLOP/s",
-                "peak heap MiB", "logits vs first"};
+        boolean gpu = measurements.stream().anyMatch(m -> !Double.isNaN(m.gpuMiB()));
+        String[] head = gpu
+                ? new String[]{"backend", "batch", "median ms", "p90 ms", "images/s", "vs " + baseline, "TFLOP/s", "of peak",
+                        "GPU MiB", "logits vs first"}
+                : new String[]{"backend", "batch", "median ms", "p90 ms", "images/s", "vs " + baseline, "conv GFLOP/s",
+                        "peak heap MiB", "logits vs first"};
         StringBuilder s = new StringBuilder();
-        String format = markdown ? "| %s | %s | %s | %s | %s | %s | %s | %s | %s |%n"
-                : "%-14s %5s %10s %10s %10s %12s %12s %13s %15s%n";
+        String format = markdown ? "|" + " %s |".repeat(head.length) + "%n"
+                : (gpu ? "%-28s %5s %10s %10s %10s %12s %8s %8s %8s %15s%n" : "%-14s %5s %10s %10s %10s %12s %12s %13s %15s%n");
         s.append(String.format(Locale.ROOT, format, (Object[]) head));
         if (markdown) {
-            s.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+            s.append("|---").append("|---:".repeat(head.length - 1)).append("|\n");
         }
         for (Measurement m : measurements) {
-            s.append(String.format(Locale.ROOT, format, m.backend(), m.batch(), fixed(m.medianMillis(), 2), fixed(m.p90Millis(), 2),
-                    fixed(m.imagesPerSecond(), 1), ratio(m).map(r -> fixed(r, 2)).orElse("-"), fixed(m.convGflops(), 1),
-                    fixed(m.peakHeapMiB(), 0), String.format(Locale.ROOT, "%.1e", m.deviationFromFirst())));
+            String ratio = ratio(m).map(r -> fixed(r, 2)).orElse("-");
+            String deviation = String.format(Locale.ROOT, "%.1e", m.deviationFromFirst());
+            Object[] row = gpu
+                    ? new Object[]{m.backend(), m.batch(), fixed(m.medianMillis(), 2), fixed(m.p90Millis(), 2),
+                            fixed(m.imagesPerSecond(), 1), ratio, fixed(m.tflops(), 1), percent(m.ofPeak()), fixed(m.gpuMiB(), 0),
+                            deviation}
+                    : new Object[]{m.backend(), m.batch(), fixed(m.medianMillis(), 2), fixed(m.p90Millis(), 2),
+                            fixed(m.imagesPerSecond(), 1), ratio, fixed(m.convGflops(), 1), fixed(m.peakHeapMiB(), 0), deviation};
+            s.append(String.format(Locale.ROOT, format, row));
         }
         return s.toString();
+    }
+
+    private static String percent(double fraction) {
+        return Double.isNaN(fraction) ? "-" : String.format(Locale.ROOT, "%.0f%%", 100 * fraction);
     }
 
     /** This row's images/s over the baseline's at the same batch size. */
@@ -70,6 +88,9 @@ public record BenchReport(Map<String, String> environment, List<Measurement> mea
             row.put("ratio_to_baseline", ratio(m).orElse(null));
             row.put("conv_gflops", Double.isNaN(m.convGflops()) ? null : m.convGflops());
             row.put("peak_heap_mib", Double.isNaN(m.peakHeapMiB()) ? null : m.peakHeapMiB());
+            row.put("gpu_mib", Double.isNaN(m.gpuMiB()) ? null : m.gpuMiB());
+            row.put("tflops", Double.isNaN(m.tflops()) ? null : m.tflops());
+            row.put("of_peak", Double.isNaN(m.ofPeak()) ? null : m.ofPeak());
             row.put("logits_relative_l2_vs_first", m.deviationFromFirst());
             row.put("millis", m.millis());
             return row;

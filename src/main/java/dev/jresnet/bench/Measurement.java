@@ -9,11 +9,23 @@ import java.util.List;
  * @param convGflops     achieved GFLOP/s inside the convolutions alone (NaN where not measured)
  * @param deviationFromFirst relative L2 difference of this backend's logits from the first backend's (a check that
  *                       every backend computed the same thing)
+ * @param gpuMiB         GPU memory the backend held for this batch size (NaN on the CPU): for jresnet, the device
+ *                       memory its network took (free memory before it was built, less free memory after the cell);
+ *                       for PyTorch, its caching allocator's peak reservation
+ * @param flopsPerImage  the model's arithmetic per image (2 x multiply-adds of its convolutions and classifier)
+ * @param peakTflops     what the device can reach in this backend's precision (NaN when unknown or on the CPU)
  */
 public record Measurement(String backend, String details, int batch, List<Double> millis, double peakHeapMiB,
-                          double convGflops, double deviationFromFirst) {
+                          double convGflops, double deviationFromFirst, double gpuMiB, double flopsPerImage,
+                          double peakTflops) {
     public Measurement {
         millis = millis.stream().sorted().toList();
+    }
+
+    /** A CPU measurement: no GPU figures. */
+    public Measurement(String backend, String details, int batch, List<Double> millis, double peakHeapMiB, double convGflops,
+                       double deviationFromFirst) {
+        this(backend, details, batch, millis, peakHeapMiB, convGflops, deviationFromFirst, Double.NaN, Double.NaN, Double.NaN);
     }
 
     public double medianMillis() {
@@ -26,6 +38,16 @@ public record Measurement(String backend, String details, int batch, List<Double
 
     public double imagesPerSecond() {
         return batch * 1000.0 / medianMillis();
+    }
+
+    /** The model's TFLOP/s at the median time (NaN where the model's arithmetic was not counted). */
+    public double tflops() {
+        return flopsPerImage * imagesPerSecond() / 1e12;
+    }
+
+    /** {@link #tflops()} as a fraction of the device's peak in this precision. */
+    public double ofPeak() {
+        return tflops() / peakTflops;
     }
 
     private double percentile(double p) {

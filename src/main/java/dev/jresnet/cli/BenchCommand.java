@@ -25,8 +25,12 @@ import java.util.concurrent.Callable;
 
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = {"Time backends side by side on the same weights and batches, and print a table with ratios.",
-                "Backends: cpu-plain, cpu-fast, gpu-fused, gpu-reference (with a GPU), pytorch (Debian's torch, same "
-                        + "thread count) and onnxruntime (jar built with -Ppeers, same thread count)."})
+                "Backends: jresnet's are the device then any of the words --schedule, --precision and the CPU's "
+                        + "kernels use, joined by '-' (unnamed: fused, fp32, fast): cpu-fast, cpu-plain, "
+                        + "cpu-reference, cpu-fp16; with a GPU also u8 (8-bit images in) and nographs: gpu-fused, "
+                        + "gpu-reference, gpu-tf32, gpu-fp16-u8, ... Peers: pytorch (Debian's torch, same thread count), "
+                        + "onnxruntime (jar built with -Ppeers, same thread count), and with a GPU PyTorch's CUDA modes "
+                        + "torch-fp32, torch-tf32, torch-fp16-cl, torch-compile-fp16-cl, each also with -graphs."})
 final class BenchCommand implements Callable<Integer> {
     @Mixin
     ModelOptions model;
@@ -53,6 +57,10 @@ final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--max-seconds", defaultValue = "60", description = "Timed runs stop short of this per cell (default: 60).")
     double maxSeconds;
+
+    @Option(names = "--time-budget", paramLabel = "SECONDS", description = "Wall time the whole run may take: the GPU "
+            + "peers skip what would start past it (default: no limit).")
+    Double timeBudget;
 
     @Option(names = "--seed", defaultValue = "1", description = "Seed of the weights (unless --weights) and inputs.")
     long seed;
@@ -93,8 +101,9 @@ final class BenchCommand implements Callable<Integer> {
         }
         BenchSetup setup = new BenchSetup(config, state, weightsFile, threadCount, size, size,
                 batches.stream().max(Integer::compare).orElse(1), work, python);
-        List<Measurement> results = Bench.run(setup, order, batches, new Bench.Repetitions(warmup, reps, maxSeconds), seed,
-                System.err::println);
+        Bench.Repetitions repetitions = new Bench.Repetitions(warmup, reps, maxSeconds,
+                timeBudget != null ? timeBudget : Double.POSITIVE_INFINITY);
+        List<Measurement> results = Bench.run(setup, order, batches, repetitions, seed, System.err::println);
 
         Map<String, String> env = new LinkedHashMap<>(Machine.describe());
         env.put("model", config.name() + " " + size + "x" + size);

@@ -2,8 +2,8 @@ package dev.jresnet.cli;
 
 import dev.jresnet.Device;
 import dev.jresnet.ResNetModel;
-import dev.jresnet.gpu.Schedule;
 import dev.jresnet.plan.Precision;
+import dev.jresnet.plan.Schedule;
 import picocli.CommandLine.Option;
 
 /** Where and how a command runs its network: the device, the schedule, the precision, the GPU's batch and graphs. */
@@ -24,13 +24,14 @@ final class DeviceOptions {
             + "buffers are sized for it; larger batches are split.")
     int maxBatch;
 
-    @Option(names = "--cuda-graphs", description = "GPU: replay each batch size's forward pass as a CUDA graph "
-            + "(off by default until measured on a GPU).")
+    @Option(names = "--cuda-graphs", negatable = true, defaultValue = "true", fallbackValue = "true", description = "GPU: "
+            + "replay each batch size's forward pass as a CUDA graph (default; --no-cuda-graphs launches every step).")
     boolean cudaGraphs;
 
-    @Option(names = "--precision", defaultValue = "fp32", description = "fp32 (default) or fp16: on the CPU, fp16 is "
-            + "emulated (binary16 weights and activations, fp32 arithmetic), to see what half precision does to the "
-            + "results; the GPU runs fp32 only so far.")
+    @Option(names = "--precision", defaultValue = "fp32", description = "fp32 (default), tf32, fp16 or bf16. On the GPU: "
+            + "tf32 and the 16-bit ones on tensor cores (bf16 from compute capability 8.0), logits fp32. On the CPU, fp16 "
+            + "and bf16 are emulated (16-bit weights and activations, fp32 arithmetic), to see what they do to the "
+            + "results; tf32 is GPU-only.")
     Precision precision;
 
     /** The device asked for: --gpu N wins over --device. */

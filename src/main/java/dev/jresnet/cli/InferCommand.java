@@ -1,8 +1,8 @@
 package dev.jresnet.cli;
 
 import dev.jresnet.InputException;
-import dev.jresnet.model.ModelConfig;
 import dev.jresnet.ResNetModel;
+import dev.jresnet.model.ModelConfig;
 import dev.jresnet.tensor.Npy;
 import dev.jresnet.tensor.Tensor;
 import picocli.CommandLine.Command;

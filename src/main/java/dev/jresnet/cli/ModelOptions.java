@@ -1,7 +1,6 @@
 package dev.jresnet.cli;
 
 import dev.jresnet.InvalidOptionException;
-
 import dev.jresnet.model.ModelConfig;
 import dev.jresnet.model.ModelDescription;
 import dev.jresnet.model.ResNetConfig;

@@ -1,7 +1,6 @@
 package dev.jresnet.cli;
 
 import dev.jresnet.InvalidOptionException;
-
 import dev.jresnet.weights.DType;
 import dev.jresnet.weights.RandomWeights;
 import dev.jresnet.weights.SafetensorsWriter;

@@ -2,7 +2,6 @@ package dev.jresnet.cli;
 
 import dev.jresnet.Device;
 import dev.jresnet.ResNetModel;
-
 import dev.jresnet.bench.MemorySnapshot;
 import dev.jresnet.model.ModelConfig;
 import dev.jresnet.tensor.SeededRandom;

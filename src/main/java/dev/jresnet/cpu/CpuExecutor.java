@@ -5,7 +5,6 @@ import dev.jresnet.plan.Plan;
 import dev.jresnet.plan.PlanExecutor;
 import dev.jresnet.plan.PlanOp;
 import dev.jresnet.plan.Precision;
-import dev.jresnet.tensor.Float16;
 import dev.jresnet.tensor.Tensor;
 
 
@@ -49,17 +48,18 @@ public final class CpuExecutor implements PlanExecutor {
         int n = PlanExecutor.checkBatch(plan, batch);
         ensureCapacity(n);
         System.arraycopy(batch.data(), 0, buffers[plan.inputBuffer()], 0, batch.size());
-        boolean half = plan.options().precision() == Precision.FP16;
+        Precision precision = plan.options().precision();
+        boolean half = precision.sixteenBitStorage();
         int[] perSample = half ? plan.bufferElements() : null;
         if (half) {
-            Float16.roundInPlace(buffers[plan.inputBuffer()], 0, batch.size());
+            precision.roundStorage(buffers[plan.inputBuffer()], 0, batch.size());
         }
         for (PlanOp op : plan.ops()) {
             long start = times == null ? 0 : System.nanoTime();
             execute(op, n);
             if (half) {
-                // fp16 activations: each op reads binary16 inputs and stores a binary16 output
-                Float16.roundInPlace(buffers[op.output()], 0, n * perSample[op.output()]);
+                // 16-bit activations: each op reads 16-bit inputs and stores a 16-bit output
+                precision.roundStorage(buffers[op.output()], 0, n * perSample[op.output()]);
             }
             if (times != null) {
                 times.add(op, System.nanoTime() - start);

@@ -2,6 +2,8 @@ package dev.jresnet.cpu;
 
 import dev.jresnet.InvalidOptionException;
 
+import java.util.Locale;
+
 /**
  * How a {@link CpuResNet} computes: which kernels, on how many threads.
  *
@@ -13,7 +15,12 @@ public record CpuOptions(Kernels kernels, int threads) {
         /** Direct loops on one thread: the reference, slow. */
         PLAIN,
         /** Packed GEMM convolutions on the Vector API (scalar without the module), all ops multi-threaded. */
-        FAST
+        FAST;
+
+        /** "plain", "fast": the names bench backends use. */
+        public String label() {
+            return name().toLowerCase(Locale.ROOT);
+        }
     }
 
     public CpuOptions {

@@ -1,9 +1,7 @@
 package dev.jresnet.cpu;
 
-import dev.jresnet.InvalidOptionException;
-
 import dev.jresnet.InputException;
-
+import dev.jresnet.InvalidOptionException;
 import dev.jresnet.Network;
 import dev.jresnet.model.Graph;
 import dev.jresnet.model.ModelConfig;
@@ -42,8 +40,8 @@ public final class CpuResNet implements Network {
 
     private CpuResNet(Graph graph, StateDict weights, String source, PlannerOptions options, CpuOptions cpu) {
         if (options.precision() == Precision.TF32) {
-            throw new InvalidOptionException("TF32 is a GPU tensor-core mode; the CPU runs fp32, or fp16 emulated "
-                    + "(binary16 weights and activations, fp32 arithmetic)");
+            throw new InvalidOptionException("TF32 is a GPU tensor-core mode; the CPU runs fp32, or fp16 and bf16 "
+                    + "emulated (16-bit weights and activations, fp32 arithmetic)");
         }
         WeightsValidator.check(graph, weights, source);
         this.graph = graph;

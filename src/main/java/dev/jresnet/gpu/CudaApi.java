@@ -221,6 +221,8 @@ public interface CudaApi {
 
     int cublasGetVersion(cublasHandle handle, int[] version);
 
-    int cublasSgemm(cublasHandle handle, int transa, int transb, int m, int n, int k, Pointer alpha, Pointer a, int lda,
-                    Pointer b, int ldb, Pointer beta, Pointer c, int ldc);
+    /** C = alpha * op(A) op(B) + beta * C, column-major, with each matrix's data type and the compute type given. */
+    int cublasGemmEx(cublasHandle handle, int transa, int transb, int m, int n, int k, Pointer alpha, Pointer a, int aType,
+                     int lda, Pointer b, int bType, int ldb, Pointer beta, Pointer c, int cType, int ldc, int computeType,
+                     int algo);
 }

@@ -2,7 +2,6 @@ package dev.jresnet.gpu;
 
 import dev.jresnet.gpu.internal.Cuda;
 import dev.jresnet.gpu.internal.PinnedBuffer;
-
 import jcuda.runtime.cudaDeviceProp;
 import jcuda.runtime.cudaError;
 

@@ -1,9 +1,8 @@
 package dev.jresnet.gpu;
 
+import dev.jresnet.Network;
 import dev.jresnet.gpu.internal.AlgorithmCache;
 import dev.jresnet.gpu.internal.GpuExecutor;
-
-import dev.jresnet.Network;
 import dev.jresnet.model.Graph;
 import dev.jresnet.model.ModelConfig;
 import dev.jresnet.model.Shape;
@@ -13,9 +12,11 @@ import dev.jresnet.tensor.Tensor;
 import dev.jresnet.weights.StateDict;
 
 /**
- * A network of the ResNet family on an NVIDIA GPU through cuDNN and cuBLAS, for one input size and batches up to
- * a maximum chosen at construction (larger ones are split). Owns all its device memory, handles and descriptors;
- * {@link #close()} frees them, and a constructor that fails frees what it took.
+ * A network of the ResNet family on an NVIDIA GPU through cuDNN and cuBLAS, for one input size, in the precision its
+ * options ask for, and batches up to a maximum chosen at construction (larger ones are split, and their chunks' copies
+ * overlap the computation). Owns its device memory, handles and descriptors, but for its parameters, which networks
+ * of the same weights object, schedule and precision on one GPU share; {@link #close()} frees what it holds, and a
+ * constructor that fails frees what it took.
  *
  * <pre>{@code
  * try (GpuResNet net = GpuResNet.create(ResNetConfig.named("resnet50"), weights, "resnet50.safetensors",
@@ -36,9 +37,9 @@ public class GpuResNet implements Network {
         this.options = options;
         Graph graph = config.graph();
         Plan plan = Planner.plan(graph, weights, source, new Shape(graph.inputChannels(), options.height(), options.width()),
-                options.schedule().plannerOptions());
-        this.executor = new GpuExecutor(Gpu.cuda(), plan, gpu, options.maxBatch(), AlgorithmCache.forFile(options.algorithmCache()),
-                options.cudaGraphs());
+                options.schedule().plannerOptions().withPrecision(options.precision()));
+        this.executor = new GpuExecutor(Gpu.cuda(), plan, gpu, weights, options.maxBatch(),
+                AlgorithmCache.forFile(options.algorithmCache()), options.cudaGraphs());
     }
 
     /**
@@ -50,7 +51,7 @@ public class GpuResNet implements Network {
         return new GpuResNet(config, weights, source, options);
     }
 
-    /** (N, C, H, W) at the planned size -> (N, classes). */
+    /** (N, C, H, W) at the planned size -> (N, classes), float32 whatever the precision. */
     @Override
     public Tensor forward(Tensor batch) {
         return executor.run(batch);

@@ -431,8 +431,10 @@ public final class JCudaApi implements CudaApi {
     }
 
     @Override
-    public int cublasSgemm(cublasHandle handle, int transa, int transb, int m, int n, int k, Pointer alpha, Pointer a,
-            int lda, Pointer b, int ldb, Pointer beta, Pointer c, int ldc) {
-        return JCublas2.cublasSgemm(handle, transa, transb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+    public int cublasGemmEx(cublasHandle handle, int transa, int transb, int m, int n, int k, Pointer alpha, Pointer a,
+            int aType, int lda, Pointer b, int bType, int ldb, Pointer beta, Pointer c, int cType, int ldc, int computeType,
+            int algo) {
+        return JCublas2.cublasGemmEx(handle, transa, transb, m, n, k, alpha, a, aType, lda, b, bType, ldb, beta, c, cType, ldc,
+                computeType, algo);
     }
 }

@@ -1,8 +1,5 @@
 package dev.jresnet.image;
 
-import dev.jresnet.tensor.Tensor;
-
-import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -14,27 +11,32 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
- * Decodes and preprocesses image files on a few threads ahead of the consumer (the network), handing them out in
- * input order. At most {@code lookahead} images are in flight, so memory stays bounded however many files there
- * are. A file that cannot be read becomes an item with its reason, not an exception.
+ * Decodes and preprocesses images (files, bytes in memory, ...) on a few threads ahead of the consumer (the network),
+ * handing them out in input order. At most {@code lookahead} images are in flight, so memory stays bounded however
+ * many there are; the sources are taken from their iterator on the consumer's thread, as room frees up. An image that
+ * cannot be read becomes an item with its reason, not an exception.
  */
 public final class ImageBatches implements AutoCloseable {
-    /** One file: its preprocessed (3, crop, crop) input, or why there is none. */
-    public record Item(Path path, Tensor input, String error) {
+    /**
+     * One image: its name, its resized and center-cropped 8-bit image (which a GPU network takes as it is, and the
+     * CPU's after {@link Preprocessing#normalize}), or why there is none.
+     */
+    public record Item(String source, RgbImage image, String error) {
         public boolean ok() {
-            return input != null;
+            return image != null;
         }
     }
 
-    private final Iterator<Path> files;
+    private final Iterator<? extends ImageSource> sources;
     private final Preprocessing preprocessing;
     private final ImageDecoder decoder;
     private final ExecutorService pool;
     private final int lookahead;
     private final Deque<Future<Item>> inFlight = new ArrayDeque<>();
 
-    public ImageBatches(List<Path> files, Preprocessing preprocessing, ImageDecoder decoder, int threads, int lookahead) {
-        this.files = files.iterator();
+    public ImageBatches(Iterator<? extends ImageSource> sources, Preprocessing preprocessing, ImageDecoder decoder, int threads,
+                        int lookahead) {
+        this.sources = sources;
         this.preprocessing = preprocessing;
         this.decoder = decoder;
         this.lookahead = Math.max(1, lookahead);
@@ -46,7 +48,7 @@ public final class ImageBatches implements AutoCloseable {
         fill();
     }
 
-    /** The next up to {@code n} items in input order; an empty list when all files are done. */
+    /** The next up to {@code n} items in input order; an empty list when all images are done. */
     public List<Item> next(int n) throws InterruptedException {
         List<Item> items = new ArrayList<>(n);
         while (items.size() < n && !inFlight.isEmpty()) {
@@ -61,19 +63,19 @@ public final class ImageBatches implements AutoCloseable {
     }
 
     private void fill() {
-        while (inFlight.size() < lookahead && files.hasNext()) {
-            Path file = files.next();
-            inFlight.add(pool.submit(() -> load(file)));
+        while (inFlight.size() < lookahead && sources.hasNext()) {
+            ImageSource source = sources.next();
+            inFlight.add(pool.submit(() -> load(source)));
         }
     }
 
-    private Item load(Path file) {
+    private Item load(ImageSource source) {
         try {
-            return new Item(file, preprocessing.apply(decoder.decode(file)), null);
+            return new Item(source.name(), preprocessing.crop(source.decode(decoder)), null);
         } catch (UnreadableImageException e) {
-            return new Item(file, null, e.reason());
+            return new Item(source.name(), null, e.reason());
         } catch (OutOfMemoryError e) {
-            return new Item(file, null, "too large to decode in this heap");
+            return new Item(source.name(), null, "too large to decode in this heap");
         }
     }
 

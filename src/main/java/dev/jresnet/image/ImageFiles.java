@@ -18,6 +18,11 @@ public final class ImageFiles {
     private ImageFiles() {
     }
 
+    /** The extensions read as images, lower case without the dot (any case matches). */
+    public static Set<String> extensions() {
+        return EXTENSIONS;
+    }
+
     public static List<Path> collect(List<Path> arguments) throws IOException {
         List<Path> files = new ArrayList<>();
         for (Path p : arguments) {

@@ -52,13 +52,18 @@ public record Preprocessing(int resize, int crop, float[] mean, float[] std) {
 
     /** (3, crop, crop) float32, normalized. */
     public Tensor apply(RgbImage image) {
+        return normalize(crop(image));
+    }
+
+    /** The 8-bit image {@link #apply} normalizes: resized and center-cropped, (crop, crop) RGB. */
+    public RgbImage crop(RgbImage image) {
         int w = image.width();
         int h = image.height();
         // torchvision: the shorter side becomes `resize`, the longer int(resize * long / short) (truncated).
         int newW = w <= h ? resize : (int) ((long) resize * w / h);
         int newH = w <= h ? (int) ((long) resize * h / w) : resize;
         RgbImage resized = newW == w && newH == h ? image : PilResize.resize(image, newW, newH);
-        return normalize(centerCrop(resized));
+        return centerCrop(resized);
     }
 
     /**
@@ -87,14 +92,26 @@ public record Preprocessing(int resize, int crop, float[] mean, float[] std) {
      * normalize_u8 kernel computes the same for a batch.
      */
     public Tensor normalize(RgbImage image) {
-        int h = image.height();
-        int w = image.width();
-        Tensor out = Tensor.zeros(3, h, w);
+        Tensor one = normalize(image.rgb(), 1, image.height(), image.width());
+        return new Tensor(new int[]{3, image.height(), image.width()}, one.data());
+    }
+
+    /**
+     * {@link #normalize(RgbImage)} for n images of height x width, interleaved one after another (N, H, W, 3) as
+     * {@code GpuResNet.forwardImages} takes them: (N, 3, H, W).
+     */
+    public Tensor normalize(byte[] rgb, int n, int height, int width) {
+        int plane = height * width;
+        if (rgb.length != (long) n * plane * 3) {
+            throw new IllegalArgumentException(n + " images of " + height + "x" + width + " RGB are " + (long) n * plane * 3
+                    + " bytes, not " + rgb.length);
+        }
+        Tensor out = Tensor.zeros(n, 3, height, width);
         float[] v = out.data();
-        for (int c = 0; c < 3; c++) {
-            for (int y = 0; y < h; y++) {
-                for (int x = 0; x < w; x++) {
-                    v[(c * h + y) * w + x] = (image.get(x, y, c) / 255f - mean[c]) / std[c];
+        for (int i = 0; i < n; i++) {
+            for (int c = 0; c < 3; c++) {
+                for (int p = 0; p < plane; p++) {
+                    v[(i * 3 + c) * plane + p] = ((rgb[(i * plane + p) * 3 + c] & 0xFF) / 255f - mean[c]) / std[c];
                 }
             }
         }

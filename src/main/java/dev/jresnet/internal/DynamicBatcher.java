@@ -1,6 +1,5 @@
 package dev.jresnet.internal;
 
-import dev.jresnet.Network;
 import dev.jresnet.tensor.Tensor;
 
 import java.time.Duration;
@@ -15,17 +14,23 @@ import java.util.concurrent.TimeUnit;
 /**
  * Runs the forward passes of many callers on one network. Requests queue here and one thread takes them in order,
  * merging those that arrive within a bounded wait into batches of at most {@code maxBatch} samples, so that
- * concurrent callers share batches instead of queueing behind the network's lock one sample at a time. A request
- * larger than {@code maxBatch} runs alone (the network splits it).
+ * concurrent callers share batches instead of queueing behind the network's lock one sample at a time. Only requests
+ * of one kind are merged ({@link NetworkInput#joins}); a request larger than {@code maxBatch} runs alone (the network
+ * splits it).
  */
 public final class DynamicBatcher implements AutoCloseable {
-    private record Request(Tensor batch, CompletableFuture<Tensor> result) {
+    /** Runs one batch on the network: (N, ...) in, (N, outputs) out. */
+    public interface Runner {
+        Tensor run(NetworkInput batch);
+    }
+
+    private record Request(NetworkInput batch, CompletableFuture<Tensor> result) {
         int samples() {
-            return batch.dim(0);
+            return batch.samples();
         }
     }
 
-    private final Network network;
+    private final Runner network;
     private final int maxBatch;
     private final long waitNanos;
     private final BlockingQueue<Request> queue = new LinkedBlockingQueue<>();
@@ -38,7 +43,7 @@ public final class DynamicBatcher implements AutoCloseable {
      * @param maxWait how long the first request of a batch waits for others to join it: the most a lone caller's
      *                latency grows by
      */
-    public DynamicBatcher(Network network, int maxBatch, Duration maxWait, String name) {
+    public DynamicBatcher(Runner network, int maxBatch, Duration maxWait, String name) {
         this.network = network;
         this.maxBatch = maxBatch;
         this.waitNanos = maxWait.toNanos();
@@ -48,7 +53,7 @@ public final class DynamicBatcher implements AutoCloseable {
     }
 
     /** The network's output for {@code batch}, once a batch holding it has run. */
-    public CompletableFuture<Tensor> submit(Tensor batch) {
+    public CompletableFuture<Tensor> submit(NetworkInput batch) {
         Request r = new Request(batch, new CompletableFuture<>());
         queue.add(r);
         if (closed) {
@@ -58,7 +63,7 @@ public final class DynamicBatcher implements AutoCloseable {
     }
 
     /** {@link #submit} and wait: the network's exceptions are rethrown as they are. */
-    public Tensor forward(Tensor batch) {
+    public Tensor forward(NetworkInput batch) {
         try {
             return submit(batch).join();
         } catch (CompletionException e) {
@@ -92,7 +97,7 @@ public final class DynamicBatcher implements AutoCloseable {
             if (next == null) {
                 break;
             }
-            if (samples + next.samples() > maxBatch) {
+            if (samples + next.samples() > maxBatch || !first.batch().joins(next.batch())) {
                 carried = next;
                 break;
             }
@@ -105,10 +110,10 @@ public final class DynamicBatcher implements AutoCloseable {
     private void run(List<Request> group) {
         try {
             if (group.size() == 1) {
-                group.get(0).result().complete(network.forward(group.get(0).batch()));
+                group.get(0).result().complete(network.run(group.get(0).batch()));
                 return;
             }
-            Tensor outputs = network.forward(stack(group));
+            Tensor outputs = network.run(NetworkInput.concat(group.stream().map(Request::batch).toList()));
             int row = 0;
             for (Request r : group) {
                 r.result().complete(outputs.slice(row, row + r.samples()));
@@ -117,20 +122,6 @@ public final class DynamicBatcher implements AutoCloseable {
         } catch (RuntimeException | Error e) {
             group.forEach(r -> fail(r, e));
         }
-    }
-
-    private static Tensor stack(List<Request> group) {
-        int[] shape = group.get(0).batch().shape();
-        int per = group.get(0).batch().size() / shape[0];
-        int samples = group.stream().mapToInt(Request::samples).sum();
-        float[] data = new float[samples * per];
-        int at = 0;
-        for (Request r : group) {
-            System.arraycopy(r.batch().data(), 0, data, at, r.batch().size());
-            at += r.batch().size();
-        }
-        shape[0] = samples;
-        return new Tensor(shape, data);
     }
 
     private static void fail(Request r, Throwable why) {

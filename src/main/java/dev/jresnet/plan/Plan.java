@@ -26,15 +26,6 @@ public record Plan(String model, List<PlanOp> ops, int[] bufferElements, int inp
         return bufferElements.length;
     }
 
-    /** Activation memory per sample, in float32 elements, over all buffers. */
-    public long activationElementsPerSample() {
-        long total = 0;
-        for (int e : bufferElements) {
-            total += e;
-        }
-        return total;
-    }
-
     /** One line per op, for logs and for tests of the planner's passes. */
     public String describe() {
         StringBuilder s = new StringBuilder();

@@ -1,7 +1,6 @@
 package dev.jresnet.plan;
 
 import dev.jresnet.InputException;
-
 import dev.jresnet.tensor.Tensor;
 
 /** Runs one {@link Plan} on batches: (N, C, H, W) in, (N, outputs) out. Backends implement it. */

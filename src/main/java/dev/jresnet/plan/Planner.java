@@ -39,7 +39,7 @@ public final class Planner {
         }
         ops = FuseActivations.apply(ops, options);
         // After folding: the folded weights are what a half-precision device copy rounds.
-        return options.precision() == Precision.FP16 ? RoundWeightsToHalf.apply(ops) : ops;
+        return options.precision().sixteenBitStorage() ? RoundWeightsToHalf.apply(ops, options.precision()) : ops;
     }
 
     /**

@@ -70,22 +70,25 @@ class CliTest {
     }
 
     @Test
-    void halfPrecisionIsEmulatedOnTheCpuAndRefusedWhereItIsNotBuilt() throws Exception {
+    void halfPrecisionIsEmulatedOnTheCpuAndTf32IsRefusedThere() throws Exception {
         Golden.Case c = Golden.named("resnet18");
         Path weights = dir.resolve("w.safetensors");
         assertEquals(0, cli("random-weights", "--arch", "resnet18", "--seed", Long.toString(c.weightsSeed()), "--out",
                 weights.toString()).code());
         Path logits = dir.resolve("y16.npy");
-        Run half = cli("infer", "--arch", "resnet18", "--weights", weights.toString(), "--input", c.input().toString(),
-                "--output", logits.toString(), "--precision", "fp16");
-        assertEquals(0, half.code(), half.err());
-        double fromFp32 = Metrics.relativeL2(Npy.read(logits).data(), c.readLogits().data());
-        // Within fp16's bar of torchvision's fp32 logits, and far enough from them that the rounding happened.
-        assertTrue(fromFp32 <= 2e-2 && fromFp32 > 1e-4, () -> "fp16 logits " + fromFp32 + " from fp32");
-        Run gpu = cli("infer", "--arch", "resnet18", "--weights", weights.toString(), "--input", c.input().toString(),
-                "--output", logits.toString(), "--device", "gpu", "--precision", "fp16");
-        assertEquals(1, gpu.code());
-        assertEquals("error: precision fp16 is not available on the GPU yet; fp32 is", gpu.err().trim());
+        for (String precision : new String[]{"fp16", "bf16"}) {
+            Run half = cli("infer", "--arch", "resnet18", "--weights", weights.toString(), "--input", c.input().toString(),
+                    "--output", logits.toString(), "--precision", precision);
+            assertEquals(0, half.code(), half.err());
+            double fromFp32 = Metrics.relativeL2(Npy.read(logits).data(), c.readLogits().data());
+            // Within the 16-bit bar of torchvision's fp32 logits, and far enough from them that the rounding happened.
+            assertTrue(fromFp32 <= 2e-2 && fromFp32 > 1e-4, () -> precision + " logits " + fromFp32 + " from fp32");
+        }
+        Run tf32 = cli("infer", "--arch", "resnet18", "--weights", weights.toString(), "--input", c.input().toString(),
+                "--output", logits.toString(), "--device", "cpu", "--precision", "tf32");
+        assertEquals(1, tf32.code());
+        assertEquals("error: TF32 is a GPU tensor-core mode; the CPU runs fp32, or fp16 and bf16 emulated (16-bit weights "
+                + "and activations, fp32 arithmetic)", tf32.err().trim());
     }
 
     @Test

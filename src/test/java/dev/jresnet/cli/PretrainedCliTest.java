@@ -14,7 +14,6 @@ import dev.jresnet.weights.SafetensorsWriter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.InputStream;
@@ -27,6 +26,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import javax.imageio.ImageIO;
 
 import static dev.jresnet.cli.CliTest.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;

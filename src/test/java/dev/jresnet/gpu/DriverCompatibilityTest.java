@@ -4,6 +4,7 @@ import dev.jresnet.cpu.CpuResNet;
 import dev.jresnet.gpu.sim.SimulatedGpu;
 import dev.jresnet.model.ModelConfig;
 import dev.jresnet.model.ModelDescription;
+import dev.jresnet.plan.Schedule;
 import dev.jresnet.tensor.SeededRandom;
 import dev.jresnet.tensor.Tensor;
 import dev.jresnet.testing.GpuUnderTest;

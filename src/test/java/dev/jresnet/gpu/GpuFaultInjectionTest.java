@@ -1,16 +1,17 @@
 package dev.jresnet.gpu;
 
+import dev.jresnet.gpu.sim.SimulatedGpu;
 import dev.jresnet.model.ModelConfig;
+import dev.jresnet.plan.Schedule;
 import dev.jresnet.tensor.SeededRandom;
 import dev.jresnet.tensor.Tensor;
-import dev.jresnet.gpu.sim.SimulatedGpu;
 import dev.jresnet.testing.GpuUnderTest;
 import dev.jresnet.weights.RandomWeights;
 import dev.jresnet.weights.StateDict;
 import org.junit.jupiter.api.DisplayNameGeneration;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.util.List;
 
@@ -51,20 +52,29 @@ class GpuFaultInjectionTest {
         assertEquals(calls, sim.injectedFailures().size(), "each call was failed once");
     }
 
+    /**
+     * A batch of 5 in chunks of 2 (three chunks through the copy pipeline), with the steps launched one by one or, after
+     * the warm-up and the capture, replayed as CUDA graphs.
+     */
     @ParameterizedTest
     @EnumSource(Schedule.class)
     void aBatchThatFailsAtAnyCallLeavesTheNetworkUsable(Schedule schedule, SimulatedGpu sim) {
-        Tensor batch = SeededRandom.normal(4, 2, 3, 32, 32);
-        try (GpuResNet net = GpuResNet.create(TINY, WEIGHTS, "w", GpuTesting.options(2, 32).withSchedule(schedule))) {
-            Tensor expected = net.forward(batch);
-            sim.failCall(SimulatedGpu.Calls.ANY, Integer.MAX_VALUE);
-            net.forward(batch);
-            int calls = sim.callsSeen(SimulatedGpu.Calls.ANY);
-            for (int k = 1; k <= calls; k++) {
-                sim.failCall(SimulatedGpu.Calls.ANY, k);
-                CudaException e = assertThrows(CudaException.class, () -> net.forward(batch), "failing call " + k);
-                assertTrue(e.getMessage().contains("failed"), e.getMessage());
-                assertArrayEquals(expected.data(), net.forward(batch).data(), "the batch after failing call " + k);
+        Tensor batch = SeededRandom.normal(4, 5, 3, 32, 32);
+        for (boolean graphs : new boolean[]{false, true}) {
+            try (GpuResNet net = GpuResNet.create(TINY, WEIGHTS, "w", GpuTesting.options(2, 32).withSchedule(schedule)
+                    .withCudaGraphs(graphs))) {
+                Tensor expected = net.forward(batch);
+                net.forward(batch); // with graphs: captured now, replayed from the next batch on
+                sim.failCall(SimulatedGpu.Calls.ANY, Integer.MAX_VALUE);
+                net.forward(batch);
+                int calls = sim.callsSeen(SimulatedGpu.Calls.ANY);
+                for (int k = 1; k <= calls; k++) {
+                    sim.failCall(SimulatedGpu.Calls.ANY, k);
+                    CudaException e = assertThrows(CudaException.class, () -> net.forward(batch), "failing call " + k
+                            + (graphs ? " of a replay" : ""));
+                    assertTrue(e.getMessage().contains("failed"), e.getMessage());
+                    assertArrayEquals(expected.data(), net.forward(batch).data(), "the batch after failing call " + k);
+                }
             }
         }
     }

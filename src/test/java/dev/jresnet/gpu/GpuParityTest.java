@@ -2,17 +2,17 @@ package dev.jresnet.gpu;
 
 import dev.jresnet.cpu.CpuResNet;
 import dev.jresnet.image.Preprocessing;
-import dev.jresnet.image.RgbImage;
 import dev.jresnet.model.ModelConfig;
 import dev.jresnet.model.ModelDescription;
 import dev.jresnet.model.ResNetConfig;
+import dev.jresnet.plan.Schedule;
 import dev.jresnet.tensor.Metrics;
 import dev.jresnet.tensor.SeededRandom;
 import dev.jresnet.tensor.Tensor;
 import dev.jresnet.tensor.TopK;
+import dev.jresnet.testing.GpuUnderTest;
 import dev.jresnet.weights.RandomWeights;
 import dev.jresnet.weights.StateDict;
-import dev.jresnet.testing.GpuUnderTest;
 import org.junit.jupiter.api.DisplayNameGeneration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -117,12 +117,7 @@ class GpuParityTest {
         byte[] rgb = new byte[n * size * size * 3];
         new java.util.Random(6).nextBytes(rgb);
         Preprocessing imagenet = Preprocessing.IMAGENET;
-        Tensor normalized = Tensor.zeros(n, 3, size, size);
-        for (int i = 0; i < n; i++) {
-            byte[] one = java.util.Arrays.copyOfRange(rgb, i * size * size * 3, (i + 1) * size * size * 3);
-            float[] image = imagenet.normalize(new RgbImage(size, size, one)).data();
-            System.arraycopy(image, 0, normalized.data(), i * image.length, image.length);
-        }
+        Tensor normalized = imagenet.normalize(rgb, n, size, size);
         try (CpuResNet cpu = CpuResNet.create(config, weights, "w");
              GpuResNet gpu = GpuResNet.create(config, weights, "w", GpuTesting.options(4, size))) {
             assertClose("resnet18 8-bit input, 9 images in chunks of 4",

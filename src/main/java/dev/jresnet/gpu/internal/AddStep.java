@@ -2,22 +2,10 @@ package dev.jresnet.gpu.internal;
 
 import dev.jresnet.plan.PlanOp;
 
-/** The residual add, with its ReLU when fused: our residual_add_f32 kernel. */
-final class AddStep implements GpuStep {
-    private final GpuContext ctx;
-    private final PlanOp.AddOp op;
-    private final DeviceBuffer[] buffers;
-
+/** The residual add, with its ReLU when fused: our residual_add kernel for the network's storage. */
+final class AddStep extends KernelStep<PlanOp.AddOp> {
     AddStep(GpuContext ctx, PlanOp.AddOp op, DeviceBuffer[] buffers) {
-        this.ctx = ctx;
-        this.op = op;
-        this.buffers = buffers;
-        ctx.kernels.load(Kernels.RESIDUAL_ADD);
-    }
-
-    @Override
-    public long prepare(int n, Workspace workspace) {
-        return 0;
+        super(ctx, op, buffers, Kernels.Kernel.RESIDUAL_ADD);
     }
 
     @Override

@@ -1,11 +1,10 @@
 package dev.jresnet.gpu.internal;
 
-import dev.jresnet.gpu.GpuInfo;
-
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.jresnet.CacheDirectory;
+import dev.jresnet.gpu.GpuInfo;
 import dev.jresnet.plan.Precision;
 
 import java.io.IOException;
@@ -27,7 +26,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * time. Saving merges with what other processes wrote meanwhile and replaces the file atomically.
  */
 public final class AlgorithmCache {
-    private static final int FORMAT = 1;
+    /** 2: each measurement carries its math type. */
+    private static final int FORMAT = 2;
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final System.Logger LOG = System.getLogger(AlgorithmCache.class.getName());
 
@@ -132,6 +132,6 @@ public final class AlgorithmCache {
     /** An entry edited by hand or damaged must not steer cuDNN to an algorithm number that does not exist. */
     private static boolean plausible(ConvAlgorithms.Measured m) {
         return m != null && m.algo() >= 0 && m.algo() < 16 && m.workspaceBytes() >= 0 && m.milliseconds() >= 0
-                && !Float.isNaN(m.milliseconds());
+                && !Float.isNaN(m.milliseconds()) && m.mathType() >= 0 && m.mathType() <= 3;
     }
 }

@@ -4,22 +4,10 @@ import dev.jresnet.model.AvgPoolSpec;
 import dev.jresnet.model.Shape;
 import dev.jresnet.plan.PlanOp;
 
-/** PyTorch's AvgPool2d (ceil mode, padding counted or not): our avg_pool2d_f32 kernel. */
-final class AvgPoolStep implements GpuStep {
-    private final GpuContext ctx;
-    private final PlanOp.AvgPoolOp op;
-    private final DeviceBuffer[] buffers;
-
+/** PyTorch's AvgPool2d (ceil mode, padding counted or not): our avg_pool2d kernel. */
+final class AvgPoolStep extends KernelStep<PlanOp.AvgPoolOp> {
     AvgPoolStep(GpuContext ctx, PlanOp.AvgPoolOp op, DeviceBuffer[] buffers) {
-        this.ctx = ctx;
-        this.op = op;
-        this.buffers = buffers;
-        ctx.kernels.load(Kernels.AVG_POOL);
-    }
-
-    @Override
-    public long prepare(int n, Workspace workspace) {
-        return 0;
+        super(ctx, op, buffers, Kernels.Kernel.AVG_POOL);
     }
 
     @Override
@@ -27,7 +15,7 @@ final class AvgPoolStep implements GpuStep {
         Shape i = op.inShape();
         Shape o = op.outShape();
         AvgPoolSpec p = op.spec();
-        ctx.kernels.avgPool2d(buffers[op.input()].pointer(), buffers[op.output()].pointer(), (long) n * i.channels(), i.height(),
+        ctx.kernels.avgPool2d(buffers[op.input()].pointer(), buffers[op.output()].pointer(), n, i.channels(), i.height(),
                 i.width(), o.height(), o.width(), p.kernel(), p.stride(), p.padding(), p.countIncludePad());
     }
 

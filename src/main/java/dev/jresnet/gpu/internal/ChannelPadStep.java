@@ -3,22 +3,10 @@ package dev.jresnet.gpu.internal;
 import dev.jresnet.model.Shape;
 import dev.jresnet.plan.PlanOp;
 
-/** The option-A shortcut (subsample, zero-pad channels): our channel_pad_f32 kernel. */
-final class ChannelPadStep implements GpuStep {
-    private final GpuContext ctx;
-    private final PlanOp.ChannelPadOp op;
-    private final DeviceBuffer[] buffers;
-
+/** The option-A shortcut (subsample, zero-pad channels): our channel_pad kernel. */
+final class ChannelPadStep extends KernelStep<PlanOp.ChannelPadOp> {
     ChannelPadStep(GpuContext ctx, PlanOp.ChannelPadOp op, DeviceBuffer[] buffers) {
-        this.ctx = ctx;
-        this.op = op;
-        this.buffers = buffers;
-        ctx.kernels.load(Kernels.CHANNEL_PAD);
-    }
-
-    @Override
-    public long prepare(int n, Workspace workspace) {
-        return 0;
+        super(ctx, op, buffers, Kernels.Kernel.CHANNEL_PAD);
     }
 
     @Override

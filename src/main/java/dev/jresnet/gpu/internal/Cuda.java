@@ -2,7 +2,6 @@ package dev.jresnet.gpu.internal;
 
 import dev.jresnet.gpu.CudaException;
 import dev.jresnet.gpu.CudnnStatus;
-
 import jcuda.driver.CUresult;
 import jcuda.jcublas.cublasStatus;
 import jcuda.runtime.cudaError;

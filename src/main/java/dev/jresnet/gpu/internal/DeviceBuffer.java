@@ -2,10 +2,8 @@ package dev.jresnet.gpu.internal;
 
 import dev.jresnet.gpu.CudaApi;
 import dev.jresnet.gpu.DeviceMemoryException;
-
 import jcuda.Pointer;
 import jcuda.runtime.cudaError;
-import jcuda.runtime.cudaMemcpyKind;
 
 import java.util.Locale;
 
@@ -30,14 +28,6 @@ final class DeviceBuffer implements AutoCloseable {
                     + "allocated%s", bytes / 1048576.0, what, freeMemory(cuda)));
         }
         Cuda.runtime(status, "cudaMalloc", () -> bytes + " bytes for " + what);
-    }
-
-    /** Uploads floats (synchronously: used for weights at construction). */
-    static DeviceBuffer of(GpuContext ctx, float[] values, String what, Resources owner) {
-        DeviceBuffer b = ctx.allocate(4L * values.length, what, owner);
-        Cuda.runtime(ctx.cuda.cudaMemcpy(b.pointer, Pointer.to(values), 4L * values.length,
-                cudaMemcpyKind.cudaMemcpyHostToDevice), "cudaMemcpy", () -> "upload of " + what);
-        return b;
     }
 
     /** " (F MiB free of T MiB)" for the current device, or "" when even that cannot be asked. */

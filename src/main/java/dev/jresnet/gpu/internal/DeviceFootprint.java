@@ -2,20 +2,20 @@ package dev.jresnet.gpu.internal;
 
 import dev.jresnet.gpu.DeviceMemoryException;
 import dev.jresnet.gpu.GpuInfo;
-
 import dev.jresnet.plan.Plan;
-import dev.jresnet.plan.PlanOp;
 
 import java.util.Locale;
 
 /**
- * What a network needs on its GPU, counted from the plan before anything is allocated: activations (per sample, times
- * the max batch), parameters, the cuDNN workspace (at most {@link #WORKSPACE_LIMIT}), cuBLAS's workspace, and a
- * reserve for what cuDNN and cuBLAS take for themselves (handles, kernels loaded on first use). Also cuDNN's limit
- * of 2^31 - 1 elements per tensor, which bounds the batch whatever the memory.
+ * What a network needs on its GPU, counted from the plan before anything is allocated: activations and the copy
+ * pipeline's staging (per sample, times the max batch), parameters (none when another network already holds them
+ * on this GPU), the cuDNN workspace (at most {@link #WORKSPACE_LIMIT}), cuBLAS's workspace, and a reserve for what
+ * cuDNN and cuBLAS take for themselves (handles, kernels loaded on first use). Also cuDNN's limit of 2^31 - 1
+ * elements per tensor, which bounds the batch whatever the memory.
  *
- * @param activationBytesPerSample float32 activations of one sample over all the plan's buffers
- * @param parameterBytes           weights, biases and batch-norm statistics as uploaded
+ * @param activationBytesPerSample one sample's activations over all the plan's buffers in the network's storage (the
+ *                                 output buffer float32), the classifier's features, and its share of the pipeline
+ * @param parameterBytes           weights, biases and batch-norm statistics as uploaded, or 0 when shared
  * @param largestTensorPerSample   elements of the plan's largest tensor, per sample
  */
 record DeviceFootprint(long activationBytesPerSample, long parameterBytes, long largestTensorPerSample) {
@@ -27,22 +27,27 @@ record DeviceFootprint(long activationBytesPerSample, long parameterBytes, long 
     /** cuDNN's legacy API refuses tensors of more elements than an int holds. */
     static final long CUDNN_TENSOR_LIMIT = Integer.MAX_VALUE;
 
-    static DeviceFootprint of(Plan plan) {
-        long parameters = 0;
-        for (PlanOp op : plan.ops()) {
-            if (op instanceof PlanOp.ConvOp c) {
-                parameters += 4L * (c.weight().length + ConvStep.biasLength(c));
-            } else if (op instanceof PlanOp.BatchNormOp b) {
-                parameters += 4L * 4 * b.shape().channels();
-            } else if (op instanceof PlanOp.LinearOp l) {
-                parameters += 4L * (l.weight().length + (l.bias() == null ? 0 : l.bias().length));
-            }
-        }
+    /**
+     * @param parameterBytes what uploading the parameters takes ({@link DeviceParameters#bytes}), 0 when they are shared
+     */
+    static DeviceFootprint of(Plan plan, DevicePrecision precision, long parameterBytes) {
+        long activations = 0;
         long largest = 0;
-        for (int e : plan.bufferElements()) {
-            largest = Math.max(largest, e);
+        int[] elements = plan.bufferElements();
+        for (int b = 0; b < elements.length; b++) {
+            activations += (long) elements[b] * bufferBytesPerElement(plan, precision, b);
+            largest = Math.max(largest, elements[b]);
         }
-        return new DeviceFootprint(4L * plan.activationElementsPerSample(), parameters, largest);
+        long in = plan.inputShape().elements();
+        // Staging for float32 batches, and for 8-bit images (one byte per value) once those are sent.
+        long pipeline = BatchPipeline.deviceBytesPerSample(4 * in + in, plan.outputShape().elements());
+        return new DeviceFootprint(activations + GpuSteps.classifierBytes(plan, precision, 1) + pipeline, parameterBytes,
+                largest);
+    }
+
+    /** Bytes per element of a plan buffer: the network's storage, float32 for the output (the logits are). */
+    static int bufferBytesPerElement(Plan plan, DevicePrecision precision, int buffer) {
+        return buffer == plan.outputBuffer() ? 4 : precision.bytes();
     }
 
     /**
@@ -89,8 +94,8 @@ record DeviceFootprint(long activationBytesPerSample, long parameterBytes, long 
         long needed = bytesFor(maxBatch, gpu);
         if (needed > freeBytes) {
             throw new DeviceMemoryException(String.format(Locale.ROOT, "%s with max batch %d needs %.1f MiB (%.1f MiB of "
-                    + "activations, %.1f MiB of weights, %.1f MiB for cuDNN and cuBLAS), but %s has %.1f MiB free; a max "
-                    + "batch of about %d fits", model, maxBatch, needed / (double) MIB,
+                    + "activations and staging, %.1f MiB of weights, %.1f MiB for cuDNN and cuBLAS), but %s has %.1f MiB free; "
+                    + "a max batch of about %d fits", model, maxBatch, needed / (double) MIB,
                     activationBytesPerSample * (double) maxBatch / MIB, parameterBytes / (double) MIB,
                     (cublasWorkspace(gpu) + LIBRARY_RESERVE) / (double) MIB, gpu.name(), freeBytes / (double) MIB,
                     largestBatchFitting(freeBytes, gpu)));

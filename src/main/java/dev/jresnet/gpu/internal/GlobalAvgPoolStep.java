@@ -5,7 +5,10 @@ import dev.jresnet.plan.PlanOp;
 import jcuda.jcudnn.cudnnPoolingDescriptor;
 import jcuda.jcudnn.cudnnPoolingMode;
 
-/** Adaptive average pooling to 1x1: one cuDNN average pooling whose window is the whole plane. */
+/**
+ * Adaptive average pooling to 1x1 where no classifier follows (a network cut after it, for features): one cuDNN
+ * average pooling whose window is the whole plane. Before a linear layer, {@link ClassifierStep} pools instead.
+ */
 final class GlobalAvgPoolStep implements GpuStep {
     private final GpuContext ctx;
     private final Descriptors descriptors;
@@ -21,11 +24,6 @@ final class GlobalAvgPoolStep implements GpuStep {
         Shape i = op.inShape();
         this.pooling = descriptors.pooling(cudnnPoolingMode.CUDNN_POOLING_AVERAGE_COUNT_INCLUDE_PADDING, i.height(), i.width(),
                 0, 0, i.height(), i.width());
-    }
-
-    @Override
-    public long prepare(int n, Workspace workspace) {
-        return 0;
     }
 
     @Override

@@ -2,7 +2,6 @@ package dev.jresnet.gpu.internal;
 
 import dev.jresnet.gpu.CudaApi;
 import dev.jresnet.gpu.GpuInfo;
-
 import jcuda.Pointer;
 import jcuda.driver.CUstream;
 import jcuda.jcublas.cublasHandle;
@@ -12,8 +11,9 @@ import jcuda.runtime.JCuda;
 import jcuda.runtime.cudaStream_t;
 
 /**
- * What every step of one network shares: the CUDA it talks to, its device, its stream, its cuDNN and cuBLAS handles
- * bound to that stream, and our kernels. All of it is registered with the network's {@link Resources}.
+ * What every step of one network shares: the CUDA it talks to, its device and precision, its compute stream, its cuDNN
+ * and cuBLAS handles bound to that stream, and our kernels. All of it is registered with the network's
+ * {@link Resources}.
  */
 final class GpuContext {
     static final Pointer ONE = Pointer.to(new float[]{1f});
@@ -23,15 +23,17 @@ final class GpuContext {
 
     final CudaApi cuda;
     final GpuInfo info;
+    final DevicePrecision precision;
     final cudaStream_t stream = new cudaStream_t();
     final cudnnHandle cudnn = new cudnnHandle();
     final cublasHandle cublas = new cublasHandle();
     final Kernels kernels;
     final AlgorithmCache algorithms;
 
-    GpuContext(CudaApi cuda, GpuInfo info, Resources resources, AlgorithmCache algorithms) {
+    GpuContext(CudaApi cuda, GpuInfo info, DevicePrecision precision, Resources resources, AlgorithmCache algorithms) {
         this.cuda = cuda;
         this.info = info;
+        this.precision = precision;
         this.algorithms = algorithms;
         bindDevice();
         Cuda.runtime(cuda.cudaStreamCreateWithFlags(stream, JCuda.cudaStreamNonBlocking), "cudaStreamCreateWithFlags");
@@ -42,14 +44,15 @@ final class GpuContext {
         Cuda.cublas(cuda.cublasCreate(cublas), "cublasCreate");
         resources.onClose(() -> Cuda.cublas(cuda.cublasDestroy(cublas), "cublasDestroy"));
         Cuda.cublas(cuda.cublasSetStream(cublas, stream), "cublasSetStream");
-        // fp32 GEMMs stay fp32: no TF32 tensor-core rounding.
+        // The classifier's GEMM names its compute type (DevicePrecision.gemmCompute); the handle's default math adds
+        // no TF32 of its own.
         Cuda.cublas(cuda.cublasSetMathMode(cublas, cublasMath.CUBLAS_DEFAULT_MATH), "cublasSetMathMode");
         // Without a workspace of its own, cuBLAS allocates one on the handle's first GEMM: inside a graph capture
         // that allocation is illegal, and it is memory the network's budget would not count.
         DeviceBuffer blasWorkspace = allocate(DeviceFootprint.cublasWorkspace(info), "the cuBLAS workspace", resources);
         Cuda.cublas(cuda.cublasSetWorkspace(cublas, blasWorkspace.pointer(), blasWorkspace.bytes()), "cublasSetWorkspace");
         KernelModule module = resources.add(new KernelModule(cuda, info));
-        this.kernels = new Kernels(cuda, module, new CUstream(stream), info.multiprocessors());
+        this.kernels = new Kernels(cuda, module, new CUstream(stream), precision, info.multiprocessors());
     }
 
     /** Makes this network's GPU the calling thread's current device (CUDA keeps it per thread). */

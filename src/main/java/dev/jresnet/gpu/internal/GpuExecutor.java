@@ -2,25 +2,24 @@ package dev.jresnet.gpu.internal;
 
 import dev.jresnet.gpu.CudaApi;
 import dev.jresnet.gpu.GpuInfo;
-
 import dev.jresnet.model.Shape;
 import dev.jresnet.plan.Plan;
 import dev.jresnet.plan.PlanExecutor;
 import dev.jresnet.plan.PlanOp;
-import dev.jresnet.plan.Precision;
 import dev.jresnet.tensor.Tensor;
+import jcuda.Pointer;
 import jcuda.driver.CUstream;
 import jcuda.runtime.cudaMemcpyKind;
 
-import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Runs a plan on the GPU. Everything is sized once, for the largest batch: one device buffer per plan buffer, the
- * weights, one cuDNN workspace (what the chosen algorithms need, at most {@link DeviceFootprint#WORKSPACE_LIMIT}),
- * and pinned host staging for input and output; batches are copied in and out asynchronously on the network's one
- * stream. Larger batches run in chunks. Calls are serialized (one batch at a time per executor); any thread may call.
+ * Runs a plan on the GPU in the plan's precision ({@link DevicePrecision}). Everything is sized once, for the largest
+ * batch: one device buffer per plan buffer, the parameters (shared with other networks of the same weights on this
+ * GPU), one cuDNN workspace (what the chosen algorithms need, at most {@link DeviceFootprint#WORKSPACE_LIMIT}), and the
+ * {@link BatchPipeline}'s staging, which copies batches in and out beside the computation. Larger batches run in
+ * chunks, overlapped. Calls are serialized (one batch at a time per executor); any thread may call.
  */
 public final class GpuExecutor implements PlanExecutor {
     private final Plan plan;
@@ -28,46 +27,50 @@ public final class GpuExecutor implements PlanExecutor {
     private final Resources resources = new Resources();
     private final GpuContext ctx;
     private final DeviceBuffer[] buffers;
-    private final PinnedBuffer input;
-    private final PinnedBuffer output;
-    private final List<GpuStep> steps = new ArrayList<>();
+    private final List<GpuStep> steps;
     private final List<Integer> prepared = new ArrayList<>();
     private final Workspace workspace;
+    private final BatchPipeline pipeline;
     private final ForwardGraphs<?> graphs;
-    private PinnedBuffer rgbStaging;
-    private DeviceBuffer rgbDevice;
     private boolean closed;
 
     /**
-     * @throws IllegalArgumentException when maxBatch makes a tensor larger than cuDNN takes
+     * @param weights the weights object the plan was made from: networks of the same one (and plan) share parameters
+     * @throws IllegalArgumentException when maxBatch makes a tensor larger than cuDNN takes, or the GPU cannot run the
+     *                                  plan's precision
      * @throws dev.jresnet.gpu.DeviceMemoryException when maxBatch does not fit; nothing stays allocated then
      */
-    public GpuExecutor(CudaApi cuda, Plan plan, GpuInfo gpu, int maxBatch, AlgorithmCache algorithms, boolean cudaGraphs) {
-        if (plan.options().precision() != Precision.FP32) {
-            throw new IllegalArgumentException("the GPU path runs fp32 only so far; " + plan.options().precision().label()
-                    + " (tensor cores) is not built yet");
-        }
+    public GpuExecutor(CudaApi cuda, Plan plan, GpuInfo gpu, Object weights, int maxBatch, AlgorithmCache algorithms,
+                       boolean cudaGraphs) {
+        DevicePrecision precision = DevicePrecision.of(plan.options().precision());
+        precision.checkSupportedBy(gpu);
         this.plan = plan;
         this.maxBatch = maxBatch;
-        DeviceFootprint footprint = DeviceFootprint.of(plan);
+        List<DeviceParameters.Host> parameters = GpuSteps.parameters(plan, precision);
         try {
             // Memory first: its refusal suggests a batch within both limits; then cuDNN's limit, which memory alone
             // may not reveal on a large GPU.
             Cuda.runtime(cuda.cudaSetDevice(gpu.device()), "cudaSetDevice", () -> "device " + gpu.device());
+            DeviceFootprint footprint = DeviceFootprint.of(plan, precision, DeviceParameters.shared(weights, gpu.device(), plan)
+                    ? 0 : DeviceParameters.bytes(parameters));
             footprint.checkFits(plan.model(), maxBatch, gpu, freeMemory(cuda));
             footprint.checkTensorLimit(plan.model(), plan.inputShape().toString(), maxBatch);
-            ctx = new GpuContext(cuda, gpu, resources, algorithms);
+            ctx = new GpuContext(cuda, gpu, precision, resources, algorithms);
             int[] elements = plan.bufferElements();
             buffers = new DeviceBuffer[elements.length];
             for (int b = 0; b < elements.length; b++) {
-                buffers[b] = ctx.allocate(4L * elements[b] * maxBatch,
+                buffers[b] = ctx.allocate((long) elements[b] * DeviceFootprint.bufferBytesPerElement(plan, precision, b) * maxBatch,
                         "activation buffer " + b + " of " + plan.model() + " (max batch " + maxBatch + ")", resources);
             }
-            input = resources.add(new PinnedBuffer(cuda, plan.inputShape().elements() * maxBatch, "input staging"));
-            output = resources.add(new PinnedBuffer(cuda, plan.outputShape().elements() * maxBatch, "output staging"));
-            Descriptors descriptors = new Descriptors(ctx.cuda, resources);
-            for (PlanOp op : plan.ops()) {
-                steps.add(GpuSteps.of(op, ctx, descriptors, resources, buffers));
+            DeviceParameters onDevice = DeviceParameters.acquire(ctx, weights, plan, parameters, resources);
+            steps = GpuSteps.of(plan, ctx, new Descriptors(ctx.cuda, resources, precision), onDevice, resources, buffers,
+                    maxBatch);
+            pipeline = new BatchPipeline(ctx, resources, maxBatch, plan.outputShape().elements(), this::bringOut);
+            if (precision.channelsLast()) {
+                ctx.kernels.load(Kernels.Kernel.NARROW_INPUT);
+                if (!floatOutput()) {
+                    ctx.kernels.load(Kernels.Kernel.WIDEN_OUTPUT);
+                }
             }
             // The search gets what memory is left, up to the limit, less the libraries' reserve; the workspace then
             // shrinks to what the chosen algorithms need.
@@ -75,9 +78,9 @@ public final class GpuExecutor implements PlanExecutor {
             workspace = resources.add(new Workspace(ctx, Math.max(0, Math.min(DeviceFootprint.WORKSPACE_LIMIT, room))));
             workspace.resize(prepare(maxBatch));
             graphs = cudaGraphs ? resources.add(new ForwardGraphs<>(new StreamCapture(cuda, new CUstream(ctx.stream)))) : null;
-            // Weights went up with synchronous copies, which may still be in flight on the legacy default stream;
-            // the network's stream does not wait for that stream, so wait here, once.
-            ctx.awaitLegacyStream("uploading the weights of " + plan.model());
+            // Parameters went up with synchronous copies, which may still be in flight on the legacy default stream;
+            // the network's streams do not wait for that stream, so wait here, once.
+            ctx.awaitLegacyStream("uploading the parameters of " + plan.model());
             ctx.synchronize("setting up " + plan.model());
         } catch (RuntimeException e) {
             try {
@@ -96,6 +99,12 @@ public final class GpuExecutor implements PlanExecutor {
         return free[0];
     }
 
+    /** Whether the plan's output buffer holds float32: the classifier's logits always do, 16-bit features do not. */
+    private boolean floatOutput() {
+        List<PlanOp> ops = plan.ops();
+        return !ctx.precision.channelsLast() || ops.get(ops.size() - 1) instanceof PlanOp.LinearOp;
+    }
+
     @Override
     public Plan plan() {
         return plan;
@@ -111,17 +120,30 @@ public final class GpuExecutor implements PlanExecutor {
             throw new IllegalStateException("the GPU network for " + plan.model() + " is closed");
         }
         int n = PlanExecutor.checkBatch(plan, batch);
-        int inPerSample = (int) plan.inputShape().elements();
-        return runChunks(n, (from, chunk) -> {
-            input.floats().put(batch.data(), from * inPerSample, chunk * inPerSample);
-            Cuda.runtime(ctx.cuda.cudaMemcpyAsync(buffers[plan.inputBuffer()].pointer(), input.pointer(), 4L * chunk * inPerSample,
-                    cudaMemcpyKind.cudaMemcpyHostToDevice, ctx.stream), "cudaMemcpyAsync", () -> "input upload");
+        Shape s = plan.inputShape();
+        int perSample = (int) s.elements();
+        Pointer input = buffers[plan.inputBuffer()].pointer();
+        return runChunks(n, "float32 input staging", 4L * perSample, new BatchPipeline.Input() {
+            @Override
+            public void stage(PinnedBuffer pinned, int from, int count) {
+                pinned.floats().put(batch.data(), from * perSample, count * perSample);
+            }
+
+            @Override
+            public void bringIn(Pointer staged, int count) {
+                if (ctx.precision.channelsLast()) {
+                    ctx.kernels.narrowInput(staged, input, count, s.channels(), s.height(), s.width());
+                } else {
+                    Cuda.runtime(ctx.cuda.cudaMemcpyAsync(input, staged, 4L * count * perSample,
+                            cudaMemcpyKind.cudaMemcpyDeviceToDevice, ctx.stream), "cudaMemcpyAsync", () -> "input of " + count);
+                }
+            }
         });
     }
 
     /**
      * 8-bit RGB images, interleaved (N, H, W, 3), uploaded as bytes (a quarter of float32's) and normalized on the
-     * device into the (N, 3, H, W) input: out = (v / 255 - mean[c]) / std[c].
+     * device into the network's input: out = (v / 255 - mean[c]) / std[c], stored in the network's precision.
      */
     public synchronized Tensor runImages(byte[] rgb, int n, float[] mean, float[] std) {
         if (closed) {
@@ -132,61 +154,66 @@ public final class GpuExecutor implements PlanExecutor {
             throw new IllegalArgumentException(plan.model() + " takes " + s.channels() + " channels; 8-bit image input is RGB"
                     + " with 3 means and 3 standard deviations (got " + mean.length + " and " + std.length + ")");
         }
-        long perImage = 3L * s.height() * s.width();
-        if (n < 1 || rgb.length != n * perImage) {
-            throw new IllegalArgumentException(n + " RGB images of " + s.height() + "x" + s.width() + " need " + n * perImage
-                    + " bytes, got " + rgb.length);
+        int perImage = 3 * s.height() * s.width();
+        if (n < 1 || rgb.length != (long) n * perImage) {
+            throw new IllegalArgumentException(n + " RGB images of " + s.height() + "x" + s.width() + " need "
+                    + (long) n * perImage + " bytes, got " + rgb.length);
         }
-        if (rgbStaging == null) {
-            // Made on first use, owned by the network's resources like every other allocation.
-            rgbStaging = resources.add(new PinnedBuffer(ctx.cuda, (perImage * maxBatch + 3) / 4, "8-bit image staging"));
-            rgbDevice = ctx.allocate(perImage * maxBatch, "8-bit images on the device", resources);
-            ctx.kernels.load(Kernels.NORMALIZE_U8);
-        }
-        return runChunks(n, (from, chunk) -> {
-            rgbStaging.bytes().put(rgb, (int) (from * perImage), (int) (chunk * perImage));
-            Cuda.runtime(ctx.cuda.cudaMemcpyAsync(rgbDevice.pointer(), rgbStaging.pointer(), chunk * perImage,
-                    cudaMemcpyKind.cudaMemcpyHostToDevice, ctx.stream), "cudaMemcpyAsync", () -> "8-bit image upload");
-            ctx.kernels.normalizeU8(rgbDevice.pointer(), buffers[plan.inputBuffer()].pointer(), chunk, s.height(), s.width(),
-                    mean, std);
+        Pointer input = buffers[plan.inputBuffer()].pointer();
+        return runChunks(n, "8-bit image staging", perImage, new BatchPipeline.Input() {
+            @Override
+            public void stage(PinnedBuffer pinned, int from, int count) {
+                pinned.bytes().put(rgb, from * perImage, count * perImage);
+            }
+
+            @Override
+            public void bringIn(Pointer staged, int count) {
+                ctx.kernels.normalizeU8(staged, input, count, s.height(), s.width(), mean, std);
+            }
         });
     }
 
-    /** How one chunk's input reaches the device input buffer: (first sample, samples). */
-    private interface Upload {
-        void chunk(int from, int count);
+    /**
+     * Runs n samples through the pipeline in chunks of at most maxBatch, every chunk size readied first. The staging
+     * is asked for only after the device is bound: its first request allocates, and must allocate on this GPU.
+     */
+    private Tensor runChunks(int n, String staging, long stagedBytesPerSample, BatchPipeline.Input input) {
+        ctx.bindDevice();
+        // Before anything is queued: the algorithm search writes activation buffers and synchronizes, which must not
+        // happen inside a graph capture.
+        for (int size : new int[]{Math.min(n, maxBatch), n % maxBatch}) {
+            if (size > 0 && !prepared.contains(size)) {
+                prepare(size);
+            }
+        }
+        Tensor result = Tensor.zeros(PlanExecutor.outputShape(plan, n));
+        pipeline.run(n, pipeline.staging(staging, stagedBytesPerSample), input, this::compute, result.data());
+        return result;
     }
 
-    /** Runs n samples in chunks of at most maxBatch: upload, every step, download; one synchronization per chunk. */
-    private Tensor runChunks(int n, Upload upload) {
-        ctx.bindDevice();
-        int outPerSample = (int) plan.outputShape().elements();
-        Tensor result = Tensor.zeros(PlanExecutor.outputShape(plan, n));
-        for (int from = 0; from < n; from += maxBatch) {
-            int chunk = Math.min(maxBatch, n - from);
-            // Before the upload: the algorithm search writes activation buffers, the input's among them perhaps, and
-            // synchronizes, which must not happen inside a graph capture.
-            if (!prepared.contains(chunk)) {
-                prepare(chunk);
-            }
-            upload.chunk(from, chunk);
-            if (graphs != null) {
-                graphs.run(chunk, () -> runSteps(chunk));
-            } else {
-                runSteps(chunk);
-            }
-            Cuda.runtime(ctx.cuda.cudaMemcpyAsync(output.pointer(), buffers[plan.outputBuffer()].pointer(), 4L * chunk * outPerSample,
-                    cudaMemcpyKind.cudaMemcpyDeviceToHost, ctx.stream), "cudaMemcpyAsync", () -> "output download");
-            ctx.synchronize("batch of " + chunk + " through " + plan.model());
-            FloatBuffer out = output.floats();
-            out.get(result.data(), from * outPerSample, chunk * outPerSample);
+    private void compute(int n) {
+        if (graphs != null) {
+            graphs.run(n, () -> runSteps(n));
+        } else {
+            runSteps(n);
         }
-        return result;
     }
 
     private void runSteps(int n) {
         for (GpuStep s : steps) {
             s.run(n, workspace);
+        }
+    }
+
+    /** The plan's output into a pipeline slot, as float32: copied, or widened from 16-bit features. */
+    private void bringOut(Pointer deviceOut, int count) {
+        Pointer output = buffers[plan.outputBuffer()].pointer();
+        long values = (long) count * plan.outputShape().elements();
+        if (floatOutput()) {
+            Cuda.runtime(ctx.cuda.cudaMemcpyAsync(deviceOut, output, 4 * values, cudaMemcpyKind.cudaMemcpyDeviceToDevice,
+                    ctx.stream), "cudaMemcpyAsync", () -> "output of " + count);
+        } else {
+            ctx.kernels.widenOutput(output, deviceOut, values);
         }
     }
 
@@ -203,6 +230,9 @@ public final class GpuExecutor implements PlanExecutor {
     /** One line per step: what runs, and the convolution algorithms chosen per batch size. */
     public synchronized String describe() {
         StringBuilder s = new StringBuilder();
+        DevicePrecision p = ctx.precision;
+        s.append("precision: ").append(p.precision.label()).append(", activations ").append(p.channelsLast() ? "NHWC" : "NCHW")
+                .append(p.allowsTensorOps() ? ", tensor cores allowed" : ", no tensor cores").append('\n');
         for (GpuStep step : steps) {
             s.append(step.describe()).append('\n');
         }

@@ -4,7 +4,6 @@ import dev.jresnet.gpu.CudaApi;
 import dev.jresnet.gpu.CudaException;
 import dev.jresnet.gpu.GpuInfo;
 import dev.jresnet.gpu.GpuUnavailableException;
-
 import jcuda.driver.CUfunction;
 import jcuda.driver.CUmodule;
 import jcuda.driver.CUresult;
@@ -27,7 +26,7 @@ import java.util.regex.Pattern;
  * capability instead of a bare status.
  */
 final class KernelModule implements AutoCloseable {
-    static final String[] PTX_FILES = {"residual_add", "relu", "pad2d", "pool2d", "channel_pad", "normalize_u8"};
+    static final String[] PTX_FILES = {"residual_add", "relu", "pad2d", "pool2d", "channel_pad", "normalize_u8", "convert"};
     private static final Pattern ISA = Pattern.compile("(?m)^\\.version (\\d+\\.\\d+)");
     private static final Pattern TARGET = Pattern.compile("(?m)^\\.target sm_(\\d)(\\d+)");
 

@@ -8,7 +8,7 @@ import jcuda.jcudnn.cudnnPoolingMode;
 
 /**
  * Max pooling: cudnnPoolingForward where cuDNN computes the same thing (no dilation, and the output size cuDNN's
- * floor rule gives is the planned one), our max_pool2d_f32 kernel otherwise (dilation, or ceil mode adding a row).
+ * floor rule gives is the planned one), our max_pool2d kernel otherwise (dilation, or ceil mode adding a row).
  */
 final class MaxPoolStep implements GpuStep {
     private final GpuContext ctx;
@@ -26,7 +26,7 @@ final class MaxPoolStep implements GpuStep {
         this.pooling = cudnnComputesIt(op) ? descriptors.pooling(cudnnPoolingMode.CUDNN_POOLING_MAX, p.kernel(), p.kernel(),
                 p.padding(), p.padding(), p.stride(), p.stride()) : null;
         if (pooling == null) {
-            ctx.kernels.load(Kernels.MAX_POOL);
+            ctx.kernels.load(Kernels.Kernel.MAX_POOL);
         }
     }
 
@@ -34,11 +34,6 @@ final class MaxPoolStep implements GpuStep {
         PoolSpec p = op.spec();
         return p.dilation() == 1 && new PoolSpec(p.kernel(), p.stride(), p.padding(), 1, false).outputShape(op.inShape())
                 .equals(op.outShape());
-    }
-
-    @Override
-    public long prepare(int n, Workspace workspace) {
-        return 0;
     }
 
     @Override
@@ -53,7 +48,7 @@ final class MaxPoolStep implements GpuStep {
             return;
         }
         PoolSpec p = op.spec();
-        ctx.kernels.maxPool2d(buffers[op.input()].pointer(), buffers[op.output()].pointer(), (long) n * i.channels(), i.height(),
+        ctx.kernels.maxPool2d(buffers[op.input()].pointer(), buffers[op.output()].pointer(), n, i.channels(), i.height(),
                 i.width(), o.height(), o.width(), p.kernel(), p.stride(), p.padding(), p.dilation());
     }
 

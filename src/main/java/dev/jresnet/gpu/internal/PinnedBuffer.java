@@ -1,7 +1,6 @@
 package dev.jresnet.gpu.internal;
 
 import dev.jresnet.gpu.CudaApi;
-
 import jcuda.Pointer;
 import jcuda.runtime.JCuda;
 
@@ -9,22 +8,20 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 
-/** Page-locked host memory (cudaHostAlloc) for asynchronous copies, viewed as floats; freed by {@link #close()}. */
+/** Page-locked host memory (cudaHostAlloc) for asynchronous copies, viewed as floats or bytes; freed by {@link #close()}. */
 public final class PinnedBuffer implements AutoCloseable {
     private static final java.util.concurrent.atomic.AtomicLong LIVE_BYTES = new java.util.concurrent.atomic.AtomicLong();
 
     private final CudaApi cuda;
     private final Pointer pointer = new Pointer();
     private final long bytes;
-    private final FloatBuffer floats;
     private boolean freed;
 
-    PinnedBuffer(CudaApi cuda, long floatCount, String what) {
+    PinnedBuffer(CudaApi cuda, long bytes, String what) {
         this.cuda = cuda;
-        this.bytes = 4 * floatCount;
+        this.bytes = bytes;
         Cuda.runtime(cuda.cudaHostAlloc(pointer, Math.max(bytes, 4), JCuda.cudaHostAllocDefault), "cudaHostAlloc",
                 () -> bytes + " bytes for " + what);
-        this.floats = bytes().order(ByteOrder.nativeOrder()).asFloatBuffer();
         LIVE_BYTES.addAndGet(bytes);
     }
 
@@ -37,9 +34,12 @@ public final class PinnedBuffer implements AutoCloseable {
         return pointer;
     }
 
-    /** A view of the whole buffer, positioned at 0. */
+    /**
+     * A view of the whole buffer as floats, positioned at 0. Each view is taken when the host is about to read or
+     * write the memory (which the simulated GPU checks against the copies that use it), so none is kept.
+     */
     FloatBuffer floats() {
-        return floats.duplicate().clear();
+        return bytes().order(ByteOrder.nativeOrder()).asFloatBuffer();
     }
 
     /** The same memory as bytes, positioned at 0. */

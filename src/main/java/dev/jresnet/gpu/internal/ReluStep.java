@@ -23,11 +23,6 @@ final class ReluStep implements GpuStep {
     }
 
     @Override
-    public long prepare(int n, Workspace workspace) {
-        return 0;
-    }
-
-    @Override
     public void run(int n, Workspace workspace) {
         Shape s = op.shape();
         cudnnTensorDescriptor d = descriptors.tensor(n, s.channels(), s.height(), s.width());

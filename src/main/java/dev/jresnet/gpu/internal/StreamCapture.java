@@ -1,7 +1,6 @@
 package dev.jresnet.gpu.internal;
 
 import dev.jresnet.gpu.CudaApi;
-
 import jcuda.driver.CUgraph;
 import jcuda.driver.CUgraphExec;
 import jcuda.driver.CUresult;

@@ -1,7 +1,6 @@
 package dev.jresnet.gpu.internal;
 
 import dev.jresnet.gpu.GpuInfo;
-
 import dev.jresnet.plan.Precision;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,7 +19,7 @@ class AlgorithmCacheTest {
     private static final GpuInfo H100_NEWER_CUDNN = new GpuInfo(0, "NVIDIA H100 80GB HBM3", 80L << 30, 9, 0, 132, 13000, 12060, 91100);
     private static final String SHAPE = "x8x64x56x56|3x3 s1 p1 64->64|y64x56x56";
     private static final List<ConvAlgorithms.Measured> MEASURED = List.of(
-            new ConvAlgorithms.Measured(1, 0.021f, 0), new ConvAlgorithms.Measured(6, 0.017f, 1 << 20));
+            new ConvAlgorithms.Measured(1, 0.021f, 0, 3), new ConvAlgorithms.Measured(6, 0.017f, 1 << 20, 1));
 
     @Test
     void aSecondStartReadsWhatTheFirstMeasured(@TempDir Path dir) {
@@ -62,14 +61,20 @@ class AlgorithmCacheTest {
     }
 
     @Test
-    void anAlgorithmNumberCudnnDoesNotHaveIsDropped(@TempDir Path dir) throws Exception {
+    void anAlgorithmOrMathTypeCudnnDoesNotHaveIsDropped(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("conv-algorithms.json");
-        Files.writeString(file, "{\"format\": 1, \"entries\": {"
-                + "\"bad\": [{\"algo\": 99, \"milliseconds\": 0.1, \"workspaceBytes\": 0}],"
-                + "\"good\": [{\"algo\": 2, \"milliseconds\": 0.1, \"workspaceBytes\": 0}]}}");
+        Files.writeString(file, "{\"format\": 2, \"entries\": {"
+                + "\"bad\": [{\"algo\": 99, \"milliseconds\": 0.1, \"workspaceBytes\": 0, \"mathType\": 0}],"
+                + "\"badMath\": [{\"algo\": 2, \"milliseconds\": 0.1, \"workspaceBytes\": 0, \"mathType\": 9}],"
+                + "\"good\": [{\"algo\": 2, \"milliseconds\": 0.1, \"workspaceBytes\": 0, \"mathType\": 1}]}}");
         AlgorithmCache cache = new AlgorithmCache(file);
         assertEquals(Optional.empty(), cache.get("bad"));
+        assertEquals(Optional.empty(), cache.get("badMath"));
         assertTrue(cache.get("good").isPresent());
+        // A cache of the first format (no math types) is measured afresh.
+        Files.writeString(file, "{\"format\": 1, \"entries\": {"
+                + "\"good\": [{\"algo\": 2, \"milliseconds\": 0.1, \"workspaceBytes\": 0}]}}");
+        assertEquals(0, new AlgorithmCache(file).size());
     }
 
     @Test

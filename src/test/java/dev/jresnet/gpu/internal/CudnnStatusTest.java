@@ -2,7 +2,6 @@ package dev.jresnet.gpu.internal;
 
 import dev.jresnet.gpu.CudaException;
 import dev.jresnet.gpu.CudnnStatus;
-
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;

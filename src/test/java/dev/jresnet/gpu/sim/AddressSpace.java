@@ -24,25 +24,51 @@ final class AddressSpace {
     private static final long ALIGNMENT = 512;
     private static final long GUARD = 64 * 1024;
 
-    /** A byte range inside one live allocation. */
-    record Region(Allocation allocation, long offset, long length) {
+    /**
+     * A byte range inside one live allocation, resolved for a call's operand. Reading and writing it are accesses the
+     * happens-before order checks ({@link HappensBefore}); resolving it alone (to check bounds) is not.
+     */
+    record Region(Allocation allocation, long offset, long length, String use, HappensBefore order) {
         byte[] read() {
+            order.accessed(allocation, false, use);
             byte[] out = new byte[Math.toIntExact(length)];
             allocation.storage().get(Math.toIntExact(offset), out);
             return out;
         }
 
         void write(byte[] bytes) {
+            order.accessed(allocation, true, use);
             allocation.storage().put(Math.toIntExact(offset), bytes);
         }
 
-        /** A little-endian view of exactly this range. */
-        ByteBuffer view() {
+        /** A little-endian view of exactly this range, to read. */
+        ByteBuffer reading() {
+            order.accessed(allocation, false, use);
+            return view();
+        }
+
+        /** A little-endian view of exactly this range, to write (and read back). */
+        ByteBuffer writing() {
+            order.accessed(allocation, true, use);
+            return view();
+        }
+
+        private ByteBuffer view() {
             return allocation.storage().slice(Math.toIntExact(offset), Math.toIntExact(length)).order(ByteOrder.LITTLE_ENDIAN);
         }
     }
 
+    private final HappensBefore order;
     private final TreeMap<Long, Allocation> byAddress = new TreeMap<>();
+
+    AddressSpace(HappensBefore order) {
+        this.order = order;
+    }
+
+    /** A kernel's access: loads and stores are checked against the happens-before order too. */
+    void accessed(Allocation a, boolean write, String use) {
+        order.accessed(a, write, use);
+    }
     private final Map<Integer, Long> nextDeviceAddress = new TreeMap<>();
     private final Map<Integer, Long> deviceBytesInUse = new TreeMap<>();
     private long nextPinnedAddress = PINNED_BASE;
@@ -108,7 +134,7 @@ final class AddressSpace {
             throw new SimulatedFault(String.format(Locale.ROOT, "%s: %s [0x%x, +%,d bytes) runs %,d bytes past the end of %s",
                     call, operand, address, length, offset + length - a.size, a.describe()));
         }
-        return new Region(a, offset, length);
+        return new Region(a, offset, length, call + " " + operand, order);
     }
 
     /** Live blocks, oldest first. */

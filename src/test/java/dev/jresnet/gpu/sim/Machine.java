@@ -21,7 +21,8 @@ final class Machine {
     static final int CAPTURE_RELAXED = 2;
 
     final SimulatedGpu.Config config;
-    final AddressSpace memory = new AddressSpace();
+    final HappensBefore order = new HappensBefore();
+    final AddressSpace memory = new AddressSpace(order);
     final Registry<SimStream> streams = new Registry<>("stream", 0x5100_0000L);
     private final Map<Integer, SimStream> legacyStreams = new HashMap<>();
     private final boolean[] contextStarted;
@@ -29,6 +30,8 @@ final class Machine {
     private final String[] stickyFault;
     private final ThreadLocal<Integer> currentDevice = ThreadLocal.withInitial(() -> 0);
     private final List<String> refusals = new ArrayList<>();
+    /** How many times each of our kernels has run (graph replays included), by name. */
+    final Map<String, Integer> kernelRuns = new java.util.concurrent.ConcurrentHashMap<>();
 
     Machine(SimulatedGpu.Config config) {
         this.config = config;
@@ -94,7 +97,7 @@ final class Machine {
     // ---- streams ----
 
     SimStream legacyStream(int device) {
-        return legacyStreams.computeIfAbsent(device, d -> new SimStream(0, d, true, false));
+        return legacyStreams.computeIfAbsent(device, d -> new SimStream(d, true, false));
     }
 
     /** The stream behind a handle: 0 is the legacy default stream of the current device. */
@@ -117,25 +120,29 @@ final class Machine {
         if (s.legacy) {
             // The legacy stream waits for all earlier work of the device's blocking streams...
             for (SimStream other : streams.all()) {
-                if (other.device == s.device && !other.nonBlocking && other.enqueued > other.executed) {
-                    long until = other.enqueued;
-                    push(s, new Work("legacy stream waits for " + other.describe(), () -> drain(other, until)));
+                if (other.device == s.device && !other.nonBlocking) {
+                    order.streamWaitsForStream(s, other);
+                    if (other.enqueued > other.executed) {
+                        long until = other.enqueued;
+                        push(s, "legacy stream waits for " + other.describe(), () -> drain(other, until));
+                    }
                 }
             }
         } else if (!s.nonBlocking) {
             // ...and a blocking stream waits for earlier work of the legacy stream.
             SimStream legacy = legacyStream(s.device);
+            order.streamWaitsForStream(s, legacy);
             if (legacy.enqueued > legacy.executed) {
                 long until = legacy.enqueued;
-                push(s, new Work(s.describe() + " waits for the legacy stream", () -> drain(legacy, until)));
+                push(s, s.describe() + " waits for the legacy stream", () -> drain(legacy, until));
             }
         }
-        push(s, new Work(what, action));
+        push(s, what, action);
         return cudaError.cudaSuccess;
     }
 
-    private static void push(SimStream s, Work w) {
-        s.pending.add(w);
+    private void push(SimStream s, String what, Runnable action) {
+        s.pending.add(new Work(what, action, order.queued(s)));
         s.enqueued++;
     }
 
@@ -144,12 +151,18 @@ final class Machine {
         while (s.executed < position && !s.pending.isEmpty()) {
             Work w = s.pending.poll();
             s.executed++;
-            run(s.device, w, s.describe());
+            run(s, w);
         }
     }
 
     void drain(SimStream s) {
         drain(s, s.enqueued);
+    }
+
+    /** The host waits for everything queued on a stream (a synchronization, or a call that implies one). */
+    void hostSynchronizes(SimStream s) {
+        drain(s);
+        order.hostWaitsForStream(s);
     }
 
     /** Runs everything queued on a device's streams (cudaDeviceSynchronize and the calls that imply it). */
@@ -160,18 +173,19 @@ final class Machine {
                 drain(s);
             }
         }
+        order.deviceSynchronized(device);
     }
 
     /** Runs one operation; a fault in it makes the device unusable, as an illegal address does on a GPU. */
-    void run(int device, Work w, String where) {
-        if (stickyFault[device] != null) {
+    void run(SimStream s, Work w) {
+        if (stickyFault[s.device] != null) {
             return; // a faulted context runs nothing more
         }
         try {
-            w.action().run();
+            order.run(s, w.what(), w.clock(), w.action());
         } catch (RuntimeException e) {
-            stickyFault[device] = w.what() + ": " + e.getMessage();
-            throw new SimulatedFault("while running " + w.what() + " (queued on " + where + "): " + e.getMessage(), e);
+            stickyFault[s.device] = w.what() + ": " + e.getMessage();
+            throw new SimulatedFault("while running " + w.what() + " (queued on " + s.describe() + "): " + e.getMessage(), e);
         }
     }
 

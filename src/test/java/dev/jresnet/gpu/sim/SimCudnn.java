@@ -429,8 +429,8 @@ final class SimCudnn {
         }
     }
 
-    /** The problem, or the refusal (status and reason) of cuDNN's checks on the descriptors. */
-    private Object problem(String call, TensorDesc x, FilterDesc w, ConvDesc conv, TensorDesc y) {
+    /** The problem, or the refusal (status and reason) of cuDNN's checks on the descriptors for a handle's GPU. */
+    private Object problem(String call, Handle h, TensorDesc x, FilterDesc w, ConvDesc conv, TensorDesc y) {
         String bad = unset(x, w, conv, y);
         if (bad != null) {
             return m.refuse(BAD_PARAM, call, bad);
@@ -438,6 +438,10 @@ final class SimCudnn {
         if (x.type != w.type || x.type != y.type || !supportedCompute(x.type, conv.computeType)) {
             return m.refuse(NOT_SUPPORTED, call, "data types x " + x.type + ", w " + w.type + ", y " + y.type + " with compute "
                     + conv.computeType + " are not a configuration cuDNN supports");
+        }
+        if (x.type == DataType.BFLOAT16 && m.spec(h.device).computeMajor() < 8) {
+            return m.refuse(NOT_SUPPORTED, call, "bfloat16 convolutions (PSEUDO_BFLOAT16_CONFIG) need compute capability 8.0; "
+                    + "this GPU has " + m.spec(h.device).computeMajor() + "." + m.spec(h.device).computeMinor());
         }
         if (x.layout.c() != w.c * conv.groups || w.k % conv.groups != 0) {
             return m.refuse(BAD_PARAM, call, "x has " + x.layout.c() + " channels; the filter " + w.k + "x" + w.c + "x" + w.h
@@ -519,7 +523,8 @@ final class SimCudnn {
         if (handles.get(handle, call) == null) {
             return m.refuse(BAD_PARAM, call, "null handle");
         }
-        Object p = problem(call, tensors.get(x, call), filters.get(w, call), convolutions.get(conv, call), tensors.get(y, call));
+        Object p = problem(call, handles.get(handle, call), tensors.get(x, call), filters.get(w, call), convolutions.get(conv, call),
+                tensors.get(y, call));
         if (p instanceof Integer status) {
             return status;
         }
@@ -540,7 +545,7 @@ final class SimCudnn {
         if (h == null) {
             return m.refuse(BAD_PARAM, call, "null handle");
         }
-        Object p = problem(call, tensors.get(xDesc, call), filters.get(wDesc, call), convolutions.get(convDesc, call),
+        Object p = problem(call, h, tensors.get(xDesc, call), filters.get(wDesc, call), convolutions.get(convDesc, call),
                 tensors.get(yDesc, call));
         if (p instanceof Integer status) {
             return status;
@@ -549,7 +554,7 @@ final class SimCudnn {
         if (m.disturbsCapture(call)) {
             return m.refuse(EXECUTION_FAILED_CUDART, call, "it synchronizes, which a stream capture forbids");
         }
-        m.drain(h.stream);
+        m.hostSynchronizes(h.stream);
         // It runs the algorithms on the caller's buffers: all must be there, and y is overwritten.
         tensorRegion(x, cp.x, h, call, "x");
         filterRegion(w, cp.w, h, call);
@@ -606,7 +611,7 @@ final class SimCudnn {
         if (m.stickyFault(h.device) != null) {
             return EXECUTION_FAILED;
         }
-        Object p = problem(call, tensors.get(xDesc, call), filters.get(wDesc, call), convolutions.get(convDesc, call),
+        Object p = problem(call, h, tensors.get(xDesc, call), filters.get(wDesc, call), convolutions.get(convDesc, call),
                 tensors.get(yDesc, call));
         if (p instanceof Integer status) {
             return status;
@@ -664,7 +669,7 @@ final class SimCudnn {
                 return m.refuse(BAD_PARAM, call, "x, w, z, bias and y may not be null pointers");
             }
         }
-        Object p = problem(call, tensors.get(xDesc, call), filters.get(wDesc, call), convolutions.get(convDesc, call),
+        Object p = problem(call, h, tensors.get(xDesc, call), filters.get(wDesc, call), convolutions.get(convDesc, call),
                 tensors.get(yDesc, call));
         if (p instanceof Integer status) {
             return status;
@@ -959,13 +964,13 @@ final class SimCudnn {
     private float[] readTensor(long address, TensorDesc d, Handle h, String call, String operand, boolean tf32) {
         AddressSpace.Region r = m.memory.resolve(address, d.layout.span() * d.type.bytes, Allocation.Kind.DEVICE, h.device,
                 call, operand);
-        return read(r.view(), d.type, (int) d.layout.span(), tf32);
+        return read(r.reading(), d.type, (int) d.layout.span(), tf32);
     }
 
     private float[] readFilter(long address, FilterDesc f, Handle h, String call, boolean tf32) {
         int count = f.k * f.c * f.h * f.w;
         AddressSpace.Region r = m.memory.resolve(address, (long) count * f.type.bytes, Allocation.Kind.DEVICE, h.device, call, "w");
-        return read(r.view(), f.type, count, tf32);
+        return read(r.reading(), f.type, count, tf32);
     }
 
     private static float[] read(ByteBuffer b, DataType type, int count, boolean tf32) {
@@ -989,7 +994,7 @@ final class SimCudnn {
     private void writeTensor(long address, TensorDesc d, Handle h, String call, float[] values) {
         AddressSpace.Region r = m.memory.resolve(address, d.layout.span() * d.type.bytes, Allocation.Kind.DEVICE, h.device,
                 call, "y");
-        ByteBuffer b = r.view();
+        ByteBuffer b = r.writing();
         Strided4d l = d.layout;
         if (d.type == DataType.FLOAT && l.span() == l.count()) {
             b.asFloatBuffer().put(values);
@@ -1015,7 +1020,7 @@ final class SimCudnn {
     }
 
     private static void poison(AddressSpace.Region r) {
-        ByteBuffer b = r.view();
+        ByteBuffer b = r.writing();
         for (int i = 0; i < r.length(); i++) {
             b.put(i, Allocation.POISON);
         }

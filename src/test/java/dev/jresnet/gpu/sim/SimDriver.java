@@ -185,8 +185,10 @@ final class SimDriver {
         SimStream s = m.stream(stream, call);
         GlobalMemory memory = new KernelMemory(m.memory, d, name);
         int parallelism = Runtime.getRuntime().availableProcessors();
-        int status = m.enqueue(s, "kernel " + name + " <<<" + gridDimX + ", " + blockDimX + ">>>", () -> fn.kernel().launch(
-                gridDimX, gridDimY, gridDimZ, blockDimX, blockDimY, blockDimZ, params, memory, parallelism));
+        int status = m.enqueue(s, "kernel " + name + " <<<" + gridDimX + ", " + blockDimX + ">>>", () -> {
+            m.kernelRuns.merge(name, 1, Integer::sum);
+            fn.kernel().launch(gridDimX, gridDimY, gridDimZ, blockDimX, blockDimY, blockDimZ, params, memory, parallelism);
+        });
         return status == 0 ? CUresult.CUDA_SUCCESS : status;
     }
 

@@ -238,7 +238,7 @@ final class SimRuntime {
                 return m.enqueue(legacy, what, () -> write(to, staged, call));
             }
             m.enqueue(legacy, "cudaMemcpy waits", () -> { });
-            m.drain(legacy);
+            m.hostSynchronizes(legacy);
             write(to, read(from, count, call), call);
             return cudaError.cudaSuccess;
         }
@@ -252,7 +252,7 @@ final class SimRuntime {
         }
         if (to.pageable()) {
             // A copy into pageable memory returns only when it is done.
-            m.drain(stream);
+            m.hostSynchronizes(stream);
             write(to, read(from, count, call), call);
             return cudaError.cudaSuccess;
         }
@@ -277,7 +277,8 @@ final class SimRuntime {
     public int cudaStreamCreateWithFlags(cudaStream_t stream, int flags) {
         int d = m.current();
         m.startContext(d);
-        m.streams.create(stream, new SimStream(0, d, false, (flags & 1) != 0), Machine.callSite());
+        SimStream s = m.streams.create(stream, new SimStream(d, false, (flags & 1) != 0), Machine.callSite());
+        s.handle = JCudaObjects.address(stream); // the handle the registry gave it, for messages
         return cudaError.cudaSuccess;
     }
 
@@ -289,7 +290,7 @@ final class SimRuntime {
         if (s.capture != null) {
             return error(cudaError.cudaErrorStreamCaptureUnsupported, "cudaStreamDestroy", s.describe() + " is being captured");
         }
-        m.drain(s); // its work completes before its resources go
+        m.hostSynchronizes(s); // its work completes before its resources go
         m.streams.destroy(stream, "cudaStreamDestroy");
         return cudaError.cudaSuccess;
     }
@@ -306,7 +307,7 @@ final class SimRuntime {
         if (s.legacy) {
             m.enqueue(s, "cudaStreamSynchronize waits", () -> { });
         }
-        m.drain(s);
+        m.hostSynchronizes(s);
         return cudaError.cudaSuccess;
     }
 
@@ -339,6 +340,7 @@ final class SimRuntime {
         }
         e.stream = s;
         e.position = s.enqueued;
+        m.order.recorded(e, s);
         return cudaError.cudaSuccess;
     }
 
@@ -349,6 +351,7 @@ final class SimRuntime {
         }
         if (e.stream != null) {
             m.drain(e.stream, e.position);
+            m.order.hostWaitsForEvent(e);
         }
         return cudaError.cudaSuccess;
     }
@@ -367,11 +370,15 @@ final class SimRuntime {
         }
         SimStream other = e.stream;
         long until = e.position;
+        m.order.streamWaitsForEvent(s, e);
         return m.enqueue(s, "wait for an event on " + other.describe(), () -> m.drain(other, until));
     }
 
     public int cudaEventDestroy(cudaEvent_t event) {
-        events.destroy(event, "cudaEventDestroy");
+        SimEvent e = events.destroy(event, "cudaEventDestroy");
+        if (e != null) {
+            m.order.forgetEvent(e);
+        }
         return cudaError.cudaSuccess;
     }
 

@@ -22,7 +22,8 @@ final class SimStream {
         }
     }
 
-    final long handle;
+    /** The stream's handle (0 for the legacy stream), once created: named in messages. */
+    long handle;
     final int device;
     /** The legacy default stream (handle 0), which synchronizes with every blocking stream of its device. */
     final boolean legacy;
@@ -33,8 +34,7 @@ final class SimStream {
     long executed;
     Capture capture;
 
-    SimStream(long handle, int device, boolean legacy, boolean nonBlocking) {
-        this.handle = handle;
+    SimStream(int device, boolean legacy, boolean nonBlocking) {
         this.device = device;
         this.legacy = legacy;
         this.nonBlocking = nonBlocking;

@@ -165,10 +165,19 @@ public final class SimulatedGpu implements AutoCloseable {
         return "simulated";
     }
 
+    /**
+     * The host's view of memory: for page-locked memory, taking the view counts as a host access to it (read or
+     * write, which the view does not tell), checked against the device's work that uses the memory ({@link
+     * HappensBefore}).
+     */
     public ByteBuffer getByteBuffer(Pointer pointer, long byteOffset, long byteSize) {
         java.nio.Buffer b = JCudaObjects.buffer(pointer);
         if (!(b instanceof ByteBuffer bytes)) {
             return null; // as JCuda: only pointers to byte buffers (page-locked memory among them) have one
+        }
+        Allocation pinned = machine.memory.find(JCudaObjects.address(pointer));
+        if (pinned != null && pinned.kind == Allocation.Kind.PINNED && !pinned.freed()) {
+            machine.order.accessed(pinned, true, "Pointer.getByteBuffer");
         }
         return bytes.slice(Math.toIntExact(byteOffset), Math.toIntExact(byteSize)).order(java.nio.ByteOrder.nativeOrder());
     }
@@ -268,6 +277,11 @@ public final class SimulatedGpu implements AutoCloseable {
             lines.addAll(cublas.handles.leaks());
             return lines;
         }
+    }
+
+    /** How many times the kernel of that .entry name has run so far, CUDA graph replays included. */
+    public int kernelRuns(String entry) {
+        return machine.kernelRuns.getOrDefault(entry, 0);
     }
 
     /** The calls answered with an error status so far, each with the reason the simulator gave. */

@@ -1,13 +1,17 @@
 package dev.jresnet.gpu.sim;
 
 import dev.jresnet.gpu.CudaApi;
+import dev.jresnet.tensor.Float16;
 import jcuda.Pointer;
+import jcuda.cudaDataType;
 import jcuda.driver.CUfunction;
 import jcuda.driver.CUgraph;
 import jcuda.driver.CUgraphExec;
 import jcuda.driver.CUmodule;
 import jcuda.driver.CUresult;
 import jcuda.driver.CUstream;
+import jcuda.jcublas.cublasComputeType;
+import jcuda.jcublas.cublasGemmAlgo;
 import jcuda.jcublas.cublasHandle;
 import jcuda.jcublas.cublasStatus;
 import jcuda.jcudnn.cudnnActivationDescriptor;
@@ -16,6 +20,7 @@ import jcuda.jcudnn.cudnnFilterDescriptor;
 import jcuda.jcudnn.cudnnHandle;
 import jcuda.jcudnn.cudnnTensorDescriptor;
 import jcuda.runtime.cudaError;
+import jcuda.runtime.cudaEvent_t;
 import jcuda.runtime.cudaMemcpyKind;
 import jcuda.runtime.cudaStream_t;
 import org.junit.jupiter.api.AfterEach;
@@ -38,6 +43,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * and small hand computations.
  */
 class SimulatedGpuTest {
+    private static final int F32 = cudaDataType.CUDA_R_32F;
     private SimulatedGpu sim;
     private CudaApi cuda;
 
@@ -133,23 +139,64 @@ class SimulatedGpuTest {
         cuda.cudaFree(d);
     }
 
-    /** CUDA: a copy from pageable memory "may return before the DMA to final destination has completed". */
+    /**
+     * CUDA: a copy from pageable memory "may return before the DMA to final destination has completed". Waited for
+     * (cudaDeviceSynchronize), its data is there for a non-blocking stream; not waited for, that stream reads what was
+     * there before, and the copy, landing later, races with its read: the device reports the race when it lands.
+     */
     @Test
     void aSynchronousUploadFromPageableMemoryIsNotOrderedBeforeANonBlockingStream() {
         Pointer d = malloc(16);
         Pointer pinned = new Pointer();
         cuda.cudaHostAlloc(pinned, 16, 0);
         cudaStream_t s = stream();
-        cuda.cudaMemcpy(d, Pointer.to(new float[]{5, 6, 7, 8}), 16, cudaMemcpyKind.cudaMemcpyHostToDevice);
-        cuda.cudaMemcpyAsync(pinned, d, 16, cudaMemcpyKind.cudaMemcpyDeviceToHost, s);
-        cuda.cudaStreamSynchronize(s);
         FloatBuffer host = cuda.getByteBuffer(pinned, 0, 16).order(ByteOrder.nativeOrder()).asFloatBuffer();
-        assertTrue(Float.isNaN(host.get(0)), "the non-blocking stream did not wait for the legacy stream's upload");
+        cuda.cudaMemcpy(d, Pointer.to(new float[]{5, 6, 7, 8}), 16, cudaMemcpyKind.cudaMemcpyHostToDevice);
         cuda.cudaDeviceSynchronize();
         cuda.cudaMemcpyAsync(pinned, d, 16, cudaMemcpyKind.cudaMemcpyDeviceToHost, s);
         cuda.cudaStreamSynchronize(s);
         assertEquals(5f, host.get(0));
+
+        Pointer fresh = malloc(16);
+        cuda.cudaMemcpy(fresh, Pointer.to(new float[]{1, 2, 3, 4}), 16, cudaMemcpyKind.cudaMemcpyHostToDevice);
+        cuda.cudaMemcpyAsync(pinned, fresh, 16, cudaMemcpyKind.cudaMemcpyDeviceToHost, s);
+        cuda.cudaStreamSynchronize(s);
+        assertTrue(Float.isNaN(host.get(0)), "the non-blocking stream did not wait for the legacy stream's upload");
+        SimulatedFault race = assertThrows(SimulatedFault.class, cuda::cudaDeviceSynchronize);
+        assertTrue(race.getMessage().contains("a data race on allocation #") && race.getMessage().contains("a write by cudaMemcpy")
+                && race.getMessage().contains("is not ordered after the read by cudaMemcpyAsync"), race.getMessage());
         cuda.cudaStreamDestroy(s);
+        cuda.cudaFreeHost(pinned);
+        cuda.cudaFree(d);
+        cuda.cudaFree(fresh);
+    }
+
+    /** Two streams writing one buffer race unless an event orders them; with it they do not. */
+    @Test
+    void writesFromTwoStreamsRaceUnlessAnEventOrdersThem() {
+        Pointer d = malloc(16);
+        Pointer pinned = new Pointer();
+        cuda.cudaHostAlloc(pinned, 16, 0);
+        cudaStream_t first = stream();
+        cudaStream_t second = stream();
+        cudaEvent_t written = new cudaEvent_t();
+        cuda.cudaEventCreateWithFlags(written, 2);
+        cuda.cudaMemcpyAsync(d, pinned, 16, cudaMemcpyKind.cudaMemcpyHostToDevice, first);
+        cuda.cudaEventRecord(written, first);
+        cuda.cudaStreamWaitEvent(second, written, 0);
+        cuda.cudaMemcpyAsync(d, pinned, 16, cudaMemcpyKind.cudaMemcpyHostToDevice, second);
+        cuda.cudaStreamSynchronize(second);
+        cuda.cudaStreamSynchronize(first);
+
+        cuda.cudaMemcpyAsync(d, pinned, 16, cudaMemcpyKind.cudaMemcpyHostToDevice, first);
+        cuda.cudaMemcpyAsync(d, pinned, 16, cudaMemcpyKind.cudaMemcpyHostToDevice, second);
+        cuda.cudaStreamSynchronize(first);
+        SimulatedFault race = assertThrows(SimulatedFault.class, () -> cuda.cudaStreamSynchronize(second));
+        assertTrue(race.getMessage().contains("a write by cudaMemcpyAsync") && race.getMessage().contains("is not ordered after "
+                + "the write by cudaMemcpyAsync"), race.getMessage());
+        cuda.cudaEventDestroy(written);
+        cuda.cudaStreamDestroy(first);
+        cuda.cudaStreamDestroy(second);
         cuda.cudaFreeHost(pinned);
         cuda.cudaFree(d);
     }
@@ -338,6 +385,34 @@ class SimulatedGpuTest {
         assertEquals(List.of(), sim.leaks());
     }
 
+    /** bfloat16 convolutions (NHWC, float compute) run on sm_80 and later: the Hopper answers, the Turing refuses. */
+    @Test
+    void bfloat16ConvolutionsNeedComputeCapability8() {
+        int bf16 = 9;
+        int nhwc = 1;
+        for (int device : new int[]{0, 1}) {
+            cuda.cudaSetDevice(device);
+            cudnnHandle h = new cudnnHandle();
+            assertEquals(0, cuda.cudnnCreate(h));
+            cudnnTensorDescriptor x = new cudnnTensorDescriptor();
+            cuda.cudnnCreateTensorDescriptor(x);
+            assertEquals(0, cuda.cudnnSetTensor4dDescriptor(x, nhwc, bf16, 1, 8, 4, 4));
+            cudnnFilterDescriptor w = new cudnnFilterDescriptor();
+            cuda.cudnnCreateFilterDescriptor(w);
+            assertEquals(0, cuda.cudnnSetFilter4dDescriptor(w, bf16, nhwc, 8, 8, 1, 1));
+            cudnnConvolutionDescriptor conv = new cudnnConvolutionDescriptor();
+            cuda.cudnnCreateConvolutionDescriptor(conv);
+            assertEquals(0, cuda.cudnnSetConvolution2dDescriptor(conv, 0, 0, 1, 1, 1, 1, 1, 0));
+            long[] needed = {0};
+            assertEquals(device == 0 ? 0 : 3000, cuda.cudnnGetConvolutionForwardWorkspaceSize(h, x, w, conv, x, 1, needed),
+                    "device " + device);
+            cuda.cudnnDestroyTensorDescriptor(x);
+            cuda.cudnnDestroyFilterDescriptor(w);
+            cuda.cudnnDestroyConvolutionDescriptor(conv);
+            cuda.cudnnDestroy(h);
+        }
+    }
+
     /** cudnnSetFilter4dDescriptor takes (dataType, format); given in the tensor order (format, dataType) it is refused. */
     @Test
     void aFilterDescriptorWithItsArgumentsInTensorOrderIsRefused() {
@@ -375,7 +450,7 @@ class SimulatedGpuTest {
      * A^T B = [[1+5, 3+5], [2+6, 4+6]] = [[6, 8], [8, 10]], stored by columns as [6, 8, 8, 10].
      */
     @Test
-    void sgemmIsColumnMajorWithTransposesAndRefusesLeadingDimensionsTooSmall() {
+    void gemmIsColumnMajorWithTransposesAndRefusesLeadingDimensionsTooSmall() {
         cublasHandle h = new cublasHandle();
         assertEquals(cublasStatus.CUBLAS_STATUS_SUCCESS, cuda.cublasCreate(h));
         Pointer a = malloc(24);
@@ -385,15 +460,65 @@ class SimulatedGpuTest {
         cuda.cudaMemcpy(b, Pointer.to(new float[]{1, 0, 1, 0, 1, 1}), 24, cudaMemcpyKind.cudaMemcpyHostToDevice);
         Pointer one = Pointer.to(new float[]{1});
         Pointer zero = Pointer.to(new float[]{0});
-        assertEquals(cublasStatus.CUBLAS_STATUS_SUCCESS, cuda.cublasSgemm(h, 1, 0, 2, 2, 3, one, a, 3, b, 3, zero, c, 2));
+        assertEquals(cublasStatus.CUBLAS_STATUS_SUCCESS, cuda.cublasGemmEx(h, 1, 0, 2, 2, 3, one, a, F32, 3, b, F32, 3, zero, c,
+                F32, 2, cublasComputeType.CUBLAS_COMPUTE_32F, cublasGemmAlgo.CUBLAS_GEMM_DEFAULT));
         float[] out = new float[4];
         cuda.cudaMemcpy(Pointer.to(out), c, 16, cudaMemcpyKind.cudaMemcpyDeviceToHost);
         assertArrayEquals(new float[]{6, 8, 8, 10}, out);
-        assertEquals(cublasStatus.CUBLAS_STATUS_INVALID_VALUE, cuda.cublasSgemm(h, 0, 0, 2, 2, 3, one, a, 1, b, 3, zero, c, 2),
+        assertEquals(cublasStatus.CUBLAS_STATUS_INVALID_VALUE, cuda.cublasGemmEx(h, 0, 0, 2, 2, 3, one, a, F32, 1, b, F32, 3,
+                zero, c, F32, 2, cublasComputeType.CUBLAS_COMPUTE_32F, cublasGemmAlgo.CUBLAS_GEMM_DEFAULT),
                 "op(A) = A is m x k = 2 x 3: lda must be at least 2");
         cuda.cublasDestroy(h);
         for (Pointer p : new Pointer[]{a, b, c}) {
             cuda.cudaFree(p);
+        }
+    }
+
+    /**
+     * fp16 A and B with a float32 C (float32 compute): 1.5 * 2.25 + 0.5 * 4 = 5.375, exact. fp16 inputs with a bf16 C
+     * is not in cublasGemmEx's table: NOT_SUPPORTED. CUBLAS_COMPUTE_32F_FAST_TF32 rounds float32 inputs to TF32 on
+     * sm_90 (1 + 2^-12 becomes 1) and leaves them on sm_75, which has no TF32.
+     */
+    @Test
+    void gemmExTakesHalfInputsWithAFloatOutputAndRoundsToTf32OnlyWhereTheGpuHasIt() {
+        cublasHandle h = new cublasHandle();
+        assertEquals(cublasStatus.CUBLAS_STATUS_SUCCESS, cuda.cublasCreate(h));
+        Pointer a = malloc(4);
+        Pointer b = malloc(4);
+        Pointer c = malloc(4);
+        cuda.cudaMemcpy(a, Pointer.to(new short[]{Float16.fromFloat(1.5f), Float16.fromFloat(0.5f)}), 4,
+                cudaMemcpyKind.cudaMemcpyHostToDevice);
+        cuda.cudaMemcpy(b, Pointer.to(new short[]{Float16.fromFloat(2.25f), Float16.fromFloat(4f)}), 4,
+                cudaMemcpyKind.cudaMemcpyHostToDevice);
+        Pointer one = Pointer.to(new float[]{1});
+        Pointer zero = Pointer.to(new float[]{0});
+        int half = cudaDataType.CUDA_R_16F;
+        assertEquals(cublasStatus.CUBLAS_STATUS_SUCCESS, cuda.cublasGemmEx(h, 1, 0, 1, 1, 2, one, a, half, 2, b, half, 2, zero,
+                c, F32, 1, cublasComputeType.CUBLAS_COMPUTE_32F, cublasGemmAlgo.CUBLAS_GEMM_DEFAULT));
+        float[] out = new float[1];
+        cuda.cudaMemcpy(Pointer.to(out), c, 4, cudaMemcpyKind.cudaMemcpyDeviceToHost);
+        assertEquals(5.375f, out[0]);
+        assertEquals(cublasStatus.CUBLAS_STATUS_NOT_SUPPORTED, cuda.cublasGemmEx(h, 1, 0, 1, 1, 2, one, a, half, 2, b, half, 2,
+                zero, c, cudaDataType.CUDA_R_16BF, 1, cublasComputeType.CUBLAS_COMPUTE_32F, cublasGemmAlgo.CUBLAS_GEMM_DEFAULT));
+        cuda.cublasDestroy(h);
+        for (Pointer p : new Pointer[]{a, b, c}) {
+            cuda.cudaFree(p);
+        }
+        float x = 1 + 0x1p-12f;
+        for (int device : new int[]{0, 1}) {
+            cuda.cudaSetDevice(device);
+            cublasHandle onDevice = new cublasHandle();
+            cuda.cublasCreate(onDevice);
+            Pointer xa = malloc(4);
+            Pointer xc = malloc(4);
+            cuda.cudaMemcpy(xa, Pointer.to(new float[]{x}), 4, cudaMemcpyKind.cudaMemcpyHostToDevice);
+            assertEquals(cublasStatus.CUBLAS_STATUS_SUCCESS, cuda.cublasGemmEx(onDevice, 0, 0, 1, 1, 1, one, xa, F32, 1, xa, F32,
+                    1, zero, xc, F32, 1, cublasComputeType.CUBLAS_COMPUTE_32F_FAST_TF32, cublasGemmAlgo.CUBLAS_GEMM_DEFAULT));
+            cuda.cudaMemcpy(Pointer.to(out), xc, 4, cudaMemcpyKind.cudaMemcpyDeviceToHost);
+            assertEquals(device == 0 ? 1f : x * x, out[0], "x * x on device " + device);
+            cuda.cublasDestroy(onDevice);
+            cuda.cudaFree(xa);
+            cuda.cudaFree(xc);
         }
     }
 

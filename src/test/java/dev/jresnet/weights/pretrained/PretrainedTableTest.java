@@ -1,8 +1,8 @@
 package dev.jresnet.weights.pretrained;
 
-import dev.jresnet.InvalidOptionException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.jresnet.InvalidOptionException;
 import dev.jresnet.image.Labels;
 import dev.jresnet.model.ResNetConfig;
 import dev.jresnet.testing.TorchOracle;

@@ -1,11 +1,11 @@
 package dev.jresnet.weights.pth;
 
-import dev.jresnet.testing.Parity;
 import dev.jresnet.cpu.CpuResNet;
 import dev.jresnet.model.ResNetConfig;
 import dev.jresnet.tensor.Npy;
 import dev.jresnet.tensor.SeededRandom;
 import dev.jresnet.tensor.Tensor;
+import dev.jresnet.testing.Parity;
 import dev.jresnet.testing.TorchOracle;
 import dev.jresnet.weights.DType;
 import dev.jresnet.weights.StateDict;

@@ -23,6 +23,12 @@ final class Params {
         return s32(Float.floatToRawIntBits(v));
     }
 
+    /** These parameters followed by {@code more}'s. */
+    Params append(Params more) {
+        values.addAll(more.values);
+        return this;
+    }
+
     List<byte[]> list() {
         return List.copyOf(values);
     }

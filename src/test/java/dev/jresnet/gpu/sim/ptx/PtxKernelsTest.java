@@ -1,5 +1,6 @@
 package dev.jresnet.gpu.sim.ptx;
 
+import dev.jresnet.tensor.BFloat16;
 import dev.jresnet.tensor.Float16;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -135,32 +136,68 @@ class PtxKernelsTest {
         return halves;
     }
 
+    /** A 16-bit type the kernels store: its kernel-name suffix, and its conversions as the GPU rounds them. */
+    enum Storage16 {
+        F16("f16"), BF16("bf16");
+
+        final String suffix;
+
+        Storage16(String suffix) {
+            this.suffix = suffix;
+        }
+
+        short encode(float v) {
+            return this == F16 ? Float16.fromFloat(v) : BFloat16.fromFloat(v);
+        }
+
+        float decode(short bits) {
+            return this == F16 ? Float16.toFloat(bits) : BFloat16.toFloat(bits);
+        }
+
+        /** The values as this type stores them, widened back. */
+        float[] rounded(float[] v) {
+            float[] r = new float[v.length];
+            for (int i = 0; i < v.length; i++) {
+                r[i] = decode(encode(v[i]));
+            }
+            return r;
+        }
+
+        short[] encode(float[] v) {
+            short[] r = new short[v.length];
+            for (int i = 0; i < v.length; i++) {
+                r[i] = encode(v[i]);
+            }
+            return r;
+        }
+    }
+
     @ParameterizedTest
     @MethodSource("shapes")
-    void residualAddF16(Shape shape) {
-        PtxKernel kernel = ShippedPtx.kernel("residual_add", "residual_add_f16");
-        // Offsets by 2 bytes break the 4-byte alignment half2 needs.
-        for (int[] offsets : new int[][]{{0, 0, 0}, {2, 2, 2}, {0, 2, 0}}) {
-            for (boolean relu : new boolean[]{false, true}) {
-                int n = 777;
-                ByteArrayMemory memory = new ByteArrayMemory(3 * 2 * n + 1024);
-                long a = memory.allocate(2 * n + 8) + offsets[0];
-                long b = memory.allocate(2 * n + 8) + offsets[1];
-                long out = memory.allocate(2 * n + 8) + offsets[2];
-                short[][] halves = halfPairs(n);
-                memory.putShorts(a, halves[0]);
-                memory.putShorts(b, halves[1]);
-                launch(kernel, shape, new Params().u64(a).u64(b).u64(out).u64(n).s32(relu ? 1 : 0), memory);
-                short[] actual = memory.getShorts(out, n);
-                for (int i = 0; i < n; i++) {
-                    short r = Float16.fromFloat(Float16.toFloat(halves[0][i]) + Float16.toFloat(halves[1][i]));
-                    if (relu && Float16.toFloat(r) < 0f) {
-                        r = 0;
+    void residualAdd16BitIsTheFloatSumRoundedOnce(Shape shape) {
+        for (Storage16 type : Storage16.values()) {
+            PtxKernel kernel = ShippedPtx.kernel("residual_add", "residual_add_" + type.suffix);
+            // Offsets by 2 bytes break the 16-byte alignment the 8-wide loads need; 16 keeps it.
+            for (int[] offsets : new int[][]{{0, 0, 0}, {16, 16, 16}, {2, 2, 2}, {0, 2, 0}}) {
+                for (boolean relu : new boolean[]{false, true}) {
+                    int n = 777;
+                    ByteArrayMemory memory = new ByteArrayMemory(3 * 2 * n + 1024);
+                    long a = memory.allocate(2 * n + 32) + offsets[0];
+                    long b = memory.allocate(2 * n + 32) + offsets[1];
+                    long out = memory.allocate(2 * n + 32) + offsets[2];
+                    short[][] values = halfPairs(n);
+                    memory.putShorts(a, values[0]);
+                    memory.putShorts(b, values[1]);
+                    launch(kernel, shape, new Params().u64(a).u64(b).u64(out).u64(n).s32(relu ? 1 : 0), memory);
+                    short[] actual = memory.getShorts(out, n);
+                    for (int i = 0; i < n; i++) {
+                        float sum = type.decode(values[0][i]) + type.decode(values[1][i]);
+                        short r = type.encode(relu && sum < 0f ? 0f : sum);
+                        assertSame16(type, r, actual[i], type + " element " + i + " relu=" + relu);
                     }
-                    assertHalfEquals(r, actual[i], "element " + i + " relu=" + relu);
+                    boolean aligned = (offsets[0] | offsets[1] | offsets[2]) % 16 == 0;
+                    assertEquals(aligned, memory.loads(8) > 0, type + ": 16-byte loads exactly when all are aligned");
                 }
-                assertEquals(offsets[0] + offsets[1] + offsets[2] == 0, memory.loads(4) > 0,
-                        "half2 path taken exactly when all are aligned");
             }
         }
     }
@@ -185,10 +222,11 @@ class PtxKernelsTest {
         }
     }
 
-    private static void assertHalfEquals(short expected, short actual, String what) {
-        boolean expectedNaN = Float.isNaN(Float16.toFloat(expected));
-        if (expectedNaN || Float.isNaN(Float16.toFloat(actual))) {
-            assertTrue(expectedNaN && Float.isNaN(Float16.toFloat(actual)), what + ": NaN expected on both sides");
+    /** Equal 16-bit patterns, or NaN on both sides (the GPU's and Java's NaN payloads differ). */
+    private static void assertSame16(Storage16 type, short expected, short actual, String what) {
+        boolean expectedNaN = Float.isNaN(type.decode(expected));
+        if (expectedNaN || Float.isNaN(type.decode(actual))) {
+            assertTrue(expectedNaN && Float.isNaN(type.decode(actual)), what + ": NaN expected on both sides");
         } else {
             assertEquals(expected, actual, what);
         }
@@ -415,6 +453,177 @@ class PtxKernelsTest {
                         }
                     }
                 }
+            }
+        }
+    }
+
+    // ---- the NHWC 16-bit kernels compute what the NCHW float32 ones do, rounded once ----
+
+    /** (n, c, h, w) values laid out NCHW, re-laid NHWC. */
+    private static float[] nhwc(float[] nchw, int n, int c, int h, int w) {
+        float[] out = new float[nchw.length];
+        for (int i = 0; i < n; i++) {
+            for (int k = 0; k < c; k++) {
+                for (int y = 0; y < h; y++) {
+                    for (int x = 0; x < w; x++) {
+                        out[((i * h + y) * w + x) * c + k] = nchw[((i * c + k) * h + y) * w + x];
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Runs the float32 NCHW kernel on 16-bit-exact inputs and the type's NHWC kernel on the same values re-laid: the
+     * NHWC output must be the NCHW output re-laid and rounded to the type, element for element.
+     *
+     * @param nchwParams parameters after (in, out) of the NCHW kernel; nhwcParams those of the NHWC kernel
+     */
+    private static void assertNhwcMatchesNchw(Shape shape, String file, String nchwKernel, String nhwcKernel, float[] in,
+                                              int[] inDims, int[] outDims, Params nchwParams, Params nhwcParams,
+                                              Storage16 type) {
+        int outCount = outDims[0] * outDims[1] * outDims[2] * outDims[3];
+        ByteArrayMemory memory = new ByteArrayMemory(6 * (in.length + outCount) + 2048);
+        long in32 = memory.allocate(4 * in.length);
+        long out32 = memory.allocate(4 * outCount);
+        long in16 = memory.allocate(2 * in.length);
+        long out16 = memory.allocate(2 * outCount);
+        memory.putFloats(in32, in);
+        memory.putShorts(in16, type.encode(nhwc(in, inDims[0], inDims[1], inDims[2], inDims[3])));
+        launch(ShippedPtx.kernel(file, nchwKernel), shape, new Params().u64(in32).u64(out32).append(nchwParams), memory);
+        launch(ShippedPtx.kernel(file, nhwcKernel), shape, new Params().u64(in16).u64(out16).append(nhwcParams), memory);
+        float[] expected = nhwc(memory.getFloats(out32, outCount), outDims[0], outDims[1], outDims[2], outDims[3]);
+        short[] actual = memory.getShorts(out16, outCount);
+        for (int i = 0; i < outCount; i++) {
+            assertSame16(type, type.encode(expected[i]), actual[i], nhwcKernel + " element " + i);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("shapes")
+    void pad2dNhwcIsPad2dRelaid(Shape shape) {
+        int n = 2;
+        int c = 3;
+        int inH = 5;
+        int inW = 4;
+        int outH = inH + 3;
+        int outW = inW + 5;
+        for (Storage16 type : Storage16.values()) {
+            float[] in = type.rounded(floats(n * c * inH * inW, 10));
+            for (int mode = 0; mode < 4; mode++) {
+                assertNhwcMatchesNchw(shape, "pad2d", "pad2d_f32", "pad2d_nhwc_" + type.suffix, in, new int[]{n, c, inH, inW},
+                        new int[]{n, c, outH, outW}, new Params().u64((long) n * c).s32(inH).s32(inW).s32(outH).s32(outW)
+                                .s32(2).s32(3).s32(mode), new Params().u64(n).s32(c).s32(inH).s32(inW).s32(outH).s32(outW)
+                                .s32(2).s32(3).s32(mode), type);
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("shapes")
+    void poolsNhwcArePoolsRelaid(Shape shape) {
+        int n = 2;
+        int c = 5;
+        int inH = 9;
+        int inW = 8;
+        for (Storage16 type : Storage16.values()) {
+            float[] in = type.rounded(floats(n * c * inH * inW, 11));
+            for (int i = 0; i < in.length; i++) {
+                in[i] = Float.isInfinite(in[i]) ? i : in[i]; // NaN kept: max pooling must let it win
+            }
+            for (int[] p : new int[][]{{3, 2, 1, 1}, {3, 2, 1, 2}, {2, 1, 0, 1}}) { // k, s, pad, d (max) or include pad (avg)
+                int outH = (inH + 2 * p[2] - p[3] * (p[0] - 1) - 1) / p[1] + 1;
+                int outW = (inW + 2 * p[2] - p[3] * (p[0] - 1) - 1) / p[1] + 1;
+                assertNhwcMatchesNchw(shape, "pool2d", "max_pool2d_f32", "max_pool2d_nhwc_" + type.suffix, in,
+                        new int[]{n, c, inH, inW}, new int[]{n, c, outH, outW}, new Params().u64((long) n * c).s32(inH)
+                                .s32(inW).s32(outH).s32(outW).s32(p[0]).s32(p[1]).s32(p[2]).s32(p[3]),
+                        new Params().u64(n).s32(c).s32(inH).s32(inW).s32(outH).s32(outW).s32(p[0]).s32(p[1]).s32(p[2])
+                                .s32(p[3]), type);
+                int avgH = (inH + 2 * p[2] - p[0]) / p[1] + 1;
+                int avgW = (inW + 2 * p[2] - p[0]) / p[1] + 1;
+                int includePad = p[3] - 1;
+                assertNhwcMatchesNchw(shape, "pool2d", "avg_pool2d_f32", "avg_pool2d_nhwc_" + type.suffix, in,
+                        new int[]{n, c, inH, inW}, new int[]{n, c, avgH, avgW}, new Params().u64((long) n * c).s32(inH)
+                                .s32(inW).s32(avgH).s32(avgW).s32(p[0]).s32(p[1]).s32(p[2]).s32(includePad),
+                        new Params().u64(n).s32(c).s32(inH).s32(inW).s32(avgH).s32(avgW).s32(p[0]).s32(p[1]).s32(p[2])
+                                .s32(includePad), type);
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("shapes")
+    void channelPadNhwcIsChannelPadRelaid(Shape shape) {
+        int n = 2;
+        int inC = 3;
+        int inH = 6;
+        int inW = 5;
+        int outC = 8;
+        for (Storage16 type : Storage16.values()) {
+            float[] in = type.rounded(floats(n * inC * inH * inW, 12));
+            Params params = new Params().s32(n).s32(inC).s32(inH).s32(inW).s32(outC).s32(3).s32(3).s32(2).s32(2);
+            assertNhwcMatchesNchw(shape, "channel_pad", "channel_pad_f32", "channel_pad_nhwc_" + type.suffix, in,
+                    new int[]{n, inC, inH, inW}, new int[]{n, outC, 3, 3}, params, params, type);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("shapes")
+    void normalizeToNhwcIsTorchvisionsRoundedOnce(Shape shape) {
+        int images = 2;
+        int height = 5;
+        int width = 7;
+        float[] mean = {0.485f, 0.456f, 0.406f};
+        float[] std = {0.229f, 0.224f, 0.225f};
+        byte[] in = new byte[images * height * width * 3];
+        new Random(13).nextBytes(in);
+        for (Storage16 type : Storage16.values()) {
+            ByteArrayMemory memory = new ByteArrayMemory(3 * in.length + 1024);
+            long inAddress = memory.allocate(in.length);
+            long outAddress = memory.allocate(2 * in.length);
+            memory.putBytes(inAddress, in);
+            launch(ShippedPtx.kernel("normalize_u8", "normalize_u8_hwc_to_nhwc_" + type.suffix), shape, new Params()
+                    .u64(inAddress).u64(outAddress).u64(images).s32(height).s32(width).f32(mean[0]).f32(mean[1])
+                    .f32(mean[2]).f32(std[0]).f32(std[1]).f32(std[2]), memory);
+            short[] actual = memory.getShorts(outAddress, in.length);
+            for (int i = 0; i < in.length; i++) {
+                int c = i % 3;
+                float expected = (((in[i] & 0xff) / 255f) - mean[c]) / std[c];
+                assertEquals(type.encode(expected), actual[i], type + " element " + i);
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("shapes")
+    void conversionsAtTheNetworksEdges(Shape shape) {
+        int n = 2;
+        int c = 3;
+        int h = 4;
+        int w = 5;
+        float[] in = floats(n * c * h * w, 14);
+        for (Storage16 type : Storage16.values()) {
+            ByteArrayMemory memory = new ByteArrayMemory(10 * in.length + 1024);
+            long in32 = memory.allocate(4 * in.length);
+            long out16 = memory.allocate(2 * in.length);
+            long back32 = memory.allocate(4 * in.length);
+            memory.putFloats(in32, in);
+            launch(ShippedPtx.kernel("convert", "nchw_f32_to_nhwc_" + type.suffix), shape, new Params().u64(in32).u64(out16)
+                    .u64(n).s32(c).s32(h).s32(w), memory);
+            short[] narrowed = memory.getShorts(out16, in.length);
+            float[] relaid = nhwc(in, n, c, h, w);
+            for (int i = 0; i < in.length; i++) {
+                assertSame16(type, type.encode(relaid[i]), narrowed[i], type + " narrowed element " + i);
+            }
+            launch(ShippedPtx.kernel("convert", type.suffix + "_to_f32"), shape, new Params().u64(out16).u64(back32)
+                    .u64(in.length), memory);
+            float[] widened = memory.getFloats(back32, in.length);
+            for (int i = 0; i < in.length; i++) {
+                // Widening is exact; a NaN stays a NaN (PTX's cvt gives the canonical one, not the payload).
+                float exact = type.decode(narrowed[i]);
+                assertTrue(Float.isNaN(exact) ? Float.isNaN(widened[i]) : Float.floatToRawIntBits(exact)
+                        == Float.floatToRawIntBits(widened[i]), type + " widened element " + i);
             }
         }
     }

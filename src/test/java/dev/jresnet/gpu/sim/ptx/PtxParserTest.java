@@ -14,12 +14,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The parser reads every shipped file, and refuses (with the line) what it cannot run. */
 class PtxParserTest {
     private static final Map<String, List<String>> KERNELS = Map.of(
-            "residual_add", List.of("residual_add_f32", "residual_add_f16"),
+            "residual_add", List.of("residual_add_f32", "residual_add_f16", "residual_add_bf16"),
             "relu", List.of("relu_f32", "relu_f16"),
-            "pad2d", List.of("pad2d_f32"),
-            "pool2d", List.of("max_pool2d_f32", "avg_pool2d_f32"),
-            "channel_pad", List.of("channel_pad_f32"),
-            "normalize_u8", List.of("normalize_u8_hwc_to_nchw_f32"));
+            "pad2d", List.of("pad2d_f32", "pad2d_nhwc_f16", "pad2d_nhwc_bf16"),
+            "pool2d", List.of("max_pool2d_f32", "avg_pool2d_f32", "max_pool2d_nhwc_f16", "max_pool2d_nhwc_bf16",
+                    "avg_pool2d_nhwc_f16", "avg_pool2d_nhwc_bf16"),
+            "channel_pad", List.of("channel_pad_f32", "channel_pad_nhwc_f16", "channel_pad_nhwc_bf16"),
+            "normalize_u8", List.of("normalize_u8_hwc_to_nchw_f32", "normalize_u8_hwc_to_nhwc_f16",
+                    "normalize_u8_hwc_to_nhwc_bf16"),
+            "convert", List.of("nchw_f32_to_nhwc_f16", "nchw_f32_to_nhwc_bf16", "f16_to_f32", "bf16_to_f32"));
 
     @Test
     void everyShippedFileParses() {

@@ -9,7 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /** The PTX files the jar ships (native/ptx on the class path), read and parsed once per test run. */
 final class ShippedPtx {
-    static final String[] FILES = {"residual_add", "relu", "pad2d", "pool2d", "channel_pad", "normalize_u8"};
+    static final String[] FILES = {"residual_add", "relu", "pad2d", "pool2d", "channel_pad", "normalize_u8", "convert"};
 
     private static final Map<String, PtxModule> MODULES = new ConcurrentHashMap<>();
 

@@ -14,16 +14,13 @@ import time
 import numpy as np
 import torch
 
-import jresnet_io
+import peer_args
 import torchvision_models
 
 
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--arch", required=True)
-    p.add_argument("--num-classes", type=int, default=1000)
-    p.add_argument("--weights", required=True)
-    p.add_argument("--input", action="append", required=True, help="BATCH=FILE.npy")
+    peer_args.add_model_arguments(p)
     p.add_argument("--threads", type=int, required=True)
     p.add_argument("--warmup", type=int, default=2)
     p.add_argument("--reps", type=int, default=10)
@@ -35,13 +32,11 @@ def main():
     torch.set_num_threads(args.threads)
     torch.set_num_interop_threads(1)
     model = torchvision_models.build(args.arch, args.num_classes)
-    model.load_state_dict({k: v.float() if v.is_floating_point() else v
-                           for k, v in jresnet_io.read_safetensors(args.weights).items()})
+    model.load_state_dict(peer_args.float32_state(args))
     results = []
     with torch.inference_mode():
-        for spec in args.input:
-            batch, path = spec.split("=", 1)
-            x = torch.from_numpy(np.load(path))
+        for batch, array in peer_args.inputs(args):
+            x = torch.from_numpy(array)
             start = time.perf_counter()
             for _ in range(max(1, args.warmup)):
                 logits = model(x)

@@ -27,7 +27,7 @@ import time
 import numpy as np
 import torch
 
-import jresnet_io
+import peer_args
 import torchvision_models
 
 
@@ -91,10 +91,7 @@ class Runner:
 
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--arch", required=True)
-    p.add_argument("--num-classes", type=int, default=1000)
-    p.add_argument("--weights", required=True)
-    p.add_argument("--input", action="append", required=True, help="BATCH=FILE.npy")
+    peer_args.add_model_arguments(p)
     p.add_argument("--modes", required=True)
     p.add_argument("--warmup", type=int, default=3)
     p.add_argument("--reps", type=int, default=20)
@@ -105,8 +102,8 @@ def main():
     p.add_argument("--logits-dir", required=True)
     args = p.parse_args()
 
-    state = {k: v.float() if v.is_floating_point() else v for k, v in jresnet_io.read_safetensors(args.weights).items()}
-    inputs = [(int(b), np.load(f).astype(np.float32)) for b, f in (s.split("=", 1) for s in args.input)]
+    state = peer_args.float32_state(args)
+    inputs = peer_args.inputs(args)
     compile_batches = {int(b) for b in args.compile_batches.split(",") if b}
     results, skipped = [], []
     if not torch.cuda.is_available():

@@ -378,17 +378,7 @@ public final class ResNetModel implements AutoCloseable {
 
     /** An image the caller decoded (its orientation is taken as it is). */
     public Classification classify(BufferedImage image, String name) {
-        return classify(new ImageSource() {
-            @Override
-            public String name() {
-                return name;
-            }
-
-            @Override
-            public RgbImage decode(ImageDecoder d) throws UnreadableImageException {
-                return d.decode(image, name);
-            }
-        });
+        return classify(ImageSource.decoded(image, name));
     }
 
     /** One image from any source, decoded on the caller's thread. */

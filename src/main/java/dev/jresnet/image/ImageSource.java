@@ -1,5 +1,6 @@
 package dev.jresnet.image;
 
+import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.Objects;
 
@@ -20,25 +21,16 @@ public interface ImageSource {
      */
     RgbImage decode(ImageDecoder decoder) throws UnreadableImageException;
 
-    /** An image file (JPEG, PNG, BMP, GIF), named by its path. */
-    static ImageSource file(Path file) {
-        Objects.requireNonNull(file, "file");
-        return new ImageSource() {
-            @Override
-            public String name() {
-                return file.toString();
-            }
-
-            @Override
-            public RgbImage decode(ImageDecoder decoder) throws UnreadableImageException {
-                return decoder.decode(file);
-            }
-        };
+    /** How a source turns into pixels with the decoder it is given. */
+    @FunctionalInterface
+    interface Decoding {
+        RgbImage decode(ImageDecoder decoder) throws UnreadableImageException;
     }
 
-    /** An encoded image held in memory; {@code name} says which in results and errors. */
-    static ImageSource encoded(byte[] encoded, String name) {
-        Objects.requireNonNull(encoded, "encoded image");
+    /** A source called {@code name} that decodes as {@code decoding} says. */
+    static ImageSource of(String name, Decoding decoding) {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(decoding, "decoding");
         return new ImageSource() {
             @Override
             public String name() {
@@ -47,8 +39,26 @@ public interface ImageSource {
 
             @Override
             public RgbImage decode(ImageDecoder decoder) throws UnreadableImageException {
-                return decoder.decode(encoded, name);
+                return decoding.decode(decoder);
             }
         };
+    }
+
+    /** An image file (any format {@link ImageFiles#extensions()} lists), named by its path. */
+    static ImageSource file(Path file) {
+        Objects.requireNonNull(file, "file");
+        return of(file.toString(), decoder -> decoder.decode(file));
+    }
+
+    /** An encoded image held in memory; {@code name} says which in results and errors. */
+    static ImageSource encoded(byte[] encoded, String name) {
+        Objects.requireNonNull(encoded, "encoded image");
+        return of(name, decoder -> decoder.decode(encoded, name));
+    }
+
+    /** An image another reader decoded (its orientation is taken as it is). */
+    static ImageSource decoded(BufferedImage image, String name) {
+        Objects.requireNonNull(image, "image");
+        return of(name, decoder -> decoder.decode(image, name));
     }
 }

@@ -1,8 +1,6 @@
 package dev.jresnet.spark;
 
-import dev.jresnet.image.ImageDecoder;
 import dev.jresnet.image.ImageSource;
-import dev.jresnet.image.RgbImage;
 import dev.jresnet.image.UnreadableImageException;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.DataType;
@@ -52,16 +50,8 @@ record ImageColumn(String name, int index, boolean decoded) implements Serializa
     }
 
     private static ImageSource unreadable(String rowName, String reason) {
-        return new ImageSource() {
-            @Override
-            public String name() {
-                return rowName;
-            }
-
-            @Override
-            public RgbImage decode(ImageDecoder decoder) throws UnreadableImageException {
-                throw new UnreadableImageException(rowName, reason);
-            }
-        };
+        return ImageSource.of(rowName, decoder -> {
+            throw new UnreadableImageException(rowName, reason);
+        });
     }
 }

@@ -1,8 +1,8 @@
 package dev.jresnet.cli;
 
 import dev.jresnet.InputException;
-import picocli.CommandLine.Command;
 import picocli.CommandLine;
+import picocli.CommandLine.Command;
 
 import java.io.IOException;
 import java.io.PrintWriter;

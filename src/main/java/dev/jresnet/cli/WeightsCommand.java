@@ -8,13 +8,13 @@ import dev.jresnet.weights.pretrained.FileHash;
 import dev.jresnet.weights.pretrained.PretrainedEntry;
 import dev.jresnet.weights.pretrained.PretrainedTable;
 import dev.jresnet.weights.pretrained.PretrainedWeights;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine;
 
 import java.io.IOException;
 import java.net.URI;

@@ -2,7 +2,6 @@ package dev.jresnet.spark;
 
 import dev.jresnet.Device;
 import dev.jresnet.ResNetModel;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

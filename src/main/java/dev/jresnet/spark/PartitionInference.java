@@ -9,7 +9,6 @@ import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.util.TaskCompletionListener;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

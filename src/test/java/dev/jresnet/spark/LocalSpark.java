@@ -8,7 +8,6 @@ import dev.jresnet.weights.RandomWeights;
 import dev.jresnet.weights.SafetensorsWriter;
 import org.apache.spark.sql.SparkSession;
 
-import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -18,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import javax.imageio.ImageIO;
 
 /**
  * What the Spark tests share: one local Spark of two threads that retries a failed task once ({@code local[2,2]}),

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import javax.tools.Diagnostic;
 import javax.tools.DiagnosticCollector;
 import javax.tools.JavaCompiler;
 import javax.tools.JavaFileObject;
@@ -63,7 +64,7 @@ class ExamplesCompileTest {
         try (StandardJavaFileManager files = javac.getStandardFileManager(diagnostics, null, null)) {
             boolean ok = javac.getTask(null, files, diagnostics, List.of("-classpath", System.getProperty("java.class.path"),
                     "-d", out.toString(), "--release", "17"), null, files.getJavaFileObjectsFromPaths(sources)).call();
-            assertEquals(List.of(), diagnostics.getDiagnostics().stream().filter(d -> d.getKind() == javax.tools.Diagnostic.Kind.ERROR)
+            assertEquals(List.of(), diagnostics.getDiagnostics().stream().filter(d -> d.getKind() == Diagnostic.Kind.ERROR)
                     .map(d -> d.getSource().getName() + ":" + d.getLineNumber() + ": " + d.getMessage(null)).toList());
             assertTrue(ok, "javac failed on " + sources);
         }

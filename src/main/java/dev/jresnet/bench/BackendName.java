@@ -8,6 +8,7 @@ import dev.jresnet.plan.Schedule;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Function;
 
 /**
  * One of jresnet's own bench backends, named in the words the rest of jresnet uses for the same choices: the device
@@ -87,7 +88,7 @@ record BackendName(boolean gpu, CpuOptions.Kernels kernels, Schedule schedule, P
         return String.join(", ", words);
     }
 
-    private static <T> T find(T[] values, String word, java.util.function.Function<T, String> label) {
+    private static <T> T find(T[] values, String word, Function<T, String> label) {
         for (T v : values) {
             if (label.apply(v).equals(word.toLowerCase(Locale.ROOT))) {
                 return v;

@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.ServiceLoader;
@@ -98,7 +99,7 @@ public final class Bench {
                     try (Backend backend = create(name, setup)) {
                         for (int b : batches) {
                             Measurement m = cell(backend, inputs.get(b), b, r, first, flopsPerImage);
-                            log.accept(String.format(java.util.Locale.ROOT, "  %s batch %d: median %.1f ms", name, b,
+                            log.accept(String.format(Locale.ROOT, "  %s batch %d: median %.1f ms", name, b,
                                     m.medianMillis()));
                             all.add(m);
                         }

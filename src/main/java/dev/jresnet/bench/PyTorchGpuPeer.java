@@ -2,6 +2,7 @@ package dev.jresnet.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.jresnet.gpu.Gpu;
 import dev.jresnet.model.ResNetConfig;
 import dev.jresnet.tensor.Metrics;
 import dev.jresnet.tensor.Npy;
@@ -75,7 +76,7 @@ final class PyTorchGpuPeer {
         }
         List<Measurement> out = new ArrayList<>();
         JsonNode root = new ObjectMapper().readTree(results.toFile());
-        String gpuName = dev.jresnet.gpu.Gpu.probe().info().map(i -> i.name()).orElse(null);
+        String gpuName = Gpu.probe().info().map(i -> i.name()).orElse(null);
         for (JsonNode row : root.get("results")) {
             String mode = row.get("backend").asText();
             int batch = row.get("batch").asInt();

@@ -8,6 +8,7 @@ import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
+import java.util.Iterator;
 
 /** The options that pick an architecture, shared by every command that needs one: --arch NAME or --config FILE. */
 final class ModelOptions {
@@ -52,7 +53,7 @@ final class ModelOptions {
 
     static final class ArchNames implements Iterable<String> {
         @Override
-        public java.util.Iterator<String> iterator() {
+        public Iterator<String> iterator() {
             return ResNetConfig.names().iterator();
         }
     }

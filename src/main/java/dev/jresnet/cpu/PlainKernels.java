@@ -7,6 +7,8 @@ import dev.jresnet.model.PoolSpec;
 import dev.jresnet.model.Shape;
 import dev.jresnet.plan.PlanOp;
 
+import java.util.Arrays;
+
 /**
  * Obviously-correct kernels: direct loops in PyTorch's definitions, one thread. They are the reference the fast
  * kernels are tested against. NaN propagates as in PyTorch (ReLU and max pooling keep it).
@@ -29,7 +31,7 @@ class PlainKernels implements CpuKernels {
             for (int k = 0; k < outC; k++) {
                 int g = k / outPerGroup;
                 int outBase = (n * outC + k) * plane;
-                java.util.Arrays.fill(out, outBase, outBase + plane, op.bias() == null ? 0f : op.bias()[k]);
+                Arrays.fill(out, outBase, outBase + plane, op.bias() == null ? 0f : op.bias()[k]);
                 for (int c = 0; c < inPerGroup; c++) {
                     int inBase = (n * inC + g * inPerGroup + c) * inH * inW;
                     for (int kh = 0; kh < s.kernelH(); kh++) {
@@ -214,7 +216,7 @@ class PlainKernels implements CpuKernels {
         Shape is = op.inShape();
         Shape os = op.outShape();
         int outPlane = os.height() * os.width();
-        java.util.Arrays.fill(out, 0, (int) (batch * os.elements()), 0f);
+        Arrays.fill(out, 0, (int) (batch * os.elements()), 0f);
         for (int n = 0; n < batch; n++) {
             for (int c = 0; c < is.channels(); c++) {
                 int inBase = (n * is.channels() + c) * is.height() * is.width();

@@ -1,5 +1,7 @@
 package dev.jresnet.cpu;
 
+import java.util.Arrays;
+
 /** The {@link MicroKernel} in plain Java, for JVMs started without the Vector API module; sums in place in C. */
 final class ScalarMicroKernel implements MicroKernel {
     private static final int ROWS = 4;
@@ -21,7 +23,7 @@ final class ScalarMicroKernel implements MicroKernel {
         for (int i = 0; i < ROWS; i++) {
             int row = cOff + i * ldc;
             if (!accumulate) {
-                java.util.Arrays.fill(c, row, row + COLS, bias[biasOff + i]);
+                Arrays.fill(c, row, row + COLS, bias[biasOff + i]);
             }
             for (int k = 0; k < kc; k++) {
                 float av = a[aOff + k * ROWS + i];

@@ -1,5 +1,7 @@
 package dev.jresnet.image;
 
+import java.util.Arrays;
+
 /**
  * Resizing exactly as Pillow's {@code Image.resize(size, BILINEAR)} on an 8-bit image, which torchvision's Resize
  * uses on PIL images: a triangle filter stretched by the downscale factor (so it antialiases), coefficients in
@@ -27,7 +29,7 @@ final class PilResize {
             rows = pass(in.rgb(), in.width(), firstRow, lastRow, horizontal, outWidth, true);
             rowWidth = outWidth;
         } else if (firstRow > 0 || lastRow < in.height()) {
-            rows = java.util.Arrays.copyOfRange(in.rgb(), firstRow * in.width() * 3, lastRow * in.width() * 3);
+            rows = Arrays.copyOfRange(in.rgb(), firstRow * in.width() * 3, lastRow * in.width() * 3);
         }
         if (outHeight == in.height()) {
             return new RgbImage(rowWidth, outHeight, rows);

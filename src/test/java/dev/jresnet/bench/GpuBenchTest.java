@@ -1,8 +1,10 @@
 package dev.jresnet.bench;
 
+import dev.jresnet.gpu.sim.SimulatedGpu;
 import dev.jresnet.model.ResNetConfig;
 import dev.jresnet.testing.GpuUnderTest;
 import dev.jresnet.testing.Simulated;
+import dev.jresnet.testing.TorchOracle;
 import dev.jresnet.weights.RandomWeights;
 import dev.jresnet.weights.SafetensorsWriter;
 import dev.jresnet.weights.StateDict;
@@ -53,7 +55,7 @@ class GpuBenchTest {
     /** A backend the GPU cannot run (bf16 on a Turing) is skipped with the reason; the others are measured. */
     @Test
     @Simulated("cuda12Turing")
-    void aBackendTheGpuCannotRunIsSkippedSayingWhy(dev.jresnet.gpu.sim.SimulatedGpu sim, @TempDir Path dir) throws Exception {
+    void aBackendTheGpuCannotRunIsSkippedSayingWhy(SimulatedGpu sim, @TempDir Path dir) throws Exception {
         ResNetConfig config = ResNetConfig.named("resnet18");
         StateDict weights = RandomWeights.generate(config.graph(), 85);
         Path file = dir.resolve("w.safetensors");
@@ -69,7 +71,7 @@ class GpuBenchTest {
 
     @Test
     void pytorchsCudaModesWithoutAGpuAreSkippedSayingWhy(@TempDir Path dir) throws Exception {
-        dev.jresnet.testing.TorchOracle.assumeAvailable();
+        TorchOracle.assumeAvailable();
         org.junit.jupiter.api.Assumptions.assumeFalse(GpuUnderTest.real(), "with a real GPU, PyTorch may have it too");
         ResNetConfig config = ResNetConfig.named("resnet18");
         StateDict weights = RandomWeights.generate(config.graph(), 83);

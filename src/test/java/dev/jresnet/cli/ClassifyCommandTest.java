@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.awt.image.BufferedImage;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -79,7 +80,7 @@ class ClassifyCommandTest {
             JsonNode line = lines.stream().map(l -> {
                 try {
                     return json.readTree(l);
-                } catch (java.io.IOException e) {
+                } catch (IOException e) {
                     throw new AssertionError(e);
                 }
             }).filter(n -> n.get("path").asText().endsWith(broken)).findFirst().orElseThrow(() -> new AssertionError(broken));

@@ -1,7 +1,9 @@
 package dev.jresnet.cli;
 
+import dev.jresnet.model.BlockNetConfig;
 import dev.jresnet.tensor.Metrics;
 import dev.jresnet.tensor.Npy;
+import dev.jresnet.tensor.SeededRandom;
 import dev.jresnet.tensor.Tensor;
 import dev.jresnet.testing.Golden;
 import org.junit.jupiter.api.Test;
@@ -129,12 +131,12 @@ class CliTest {
         assertTrue(summary.out().startsWith("digits_resnet18, input [1, 32, 32] per sample"), summary.out());
         assertTrue(summary.out().contains("net.2.0.shortcut"), summary.out());
         assertTrue(summary.out().contains(String.format("Total parameters: %,d",
-                dev.jresnet.model.BlockNetConfig.digits(true).graph().parameterCount())), summary.out());
+                BlockNetConfig.digits(true).graph().parameterCount())), summary.out());
 
         Path weights = dir.resolve("digits.safetensors");
         assertEquals(0, cli("random-weights", "--config", "digits_plain18", "--seed", "2", "--out", weights.toString()).code());
         Path input = dir.resolve("x.npy");
-        Npy.write(input, dev.jresnet.tensor.SeededRandom.normal(1, 3, 1, 28, 28));
+        Npy.write(input, SeededRandom.normal(1, 3, 1, 28, 28));
         Path logits = dir.resolve("y.npy");
         Run infer = cli("infer", "--config", "digits_plain18", "--weights", weights.toString(), "--input", input.toString(),
                 "--output", logits.toString());

@@ -14,8 +14,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Consumer;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -116,7 +118,7 @@ class FastKernelsTest {
             float[] actual = new float[outSize + 5]; // longer than needed, as the executor's buffers may be
             fast.conv(op, in, residual, actual, k.batch());
             fast.conv(op, in, residual, actual, k.batch()); // a second call reuses the packed weights and scratch
-            float[] trimmed = java.util.Arrays.copyOf(actual, outSize);
+            float[] trimmed = Arrays.copyOf(actual, outSize);
             double error = Metrics.relativeL2(trimmed, expected);
             assertTrue(error < 1e-6, () -> String.format(Locale.ROOT, "%s on %s: relative L2 %.2e", k.label(),
                     fast.description(), error));
@@ -272,7 +274,7 @@ class FastKernelsTest {
         return v;
     }
 
-    private static float[] run(int size, java.util.function.Consumer<float[]> kernel) {
+    private static float[] run(int size, Consumer<float[]> kernel) {
         float[] out = new float[size];
         kernel.accept(out);
         return out;

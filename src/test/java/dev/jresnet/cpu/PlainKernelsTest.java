@@ -143,7 +143,7 @@ class PlainKernelsTest {
         Shape in = new Shape(1, 3, 3);
         Shape out = new Shape(3, 2, 2);
         float[] y = new float[12];
-        java.util.Arrays.fill(y, 7); // stale data must be cleared
+        Arrays.fill(y, 7); // stale data must be cleared
         k.channelPad(new PlanOp.ChannelPadOp("s", 0, 1, in, out, 2, 1), ONE_TO_NINE, y, 1);
         assertArrayEquals(new float[]{0, 0, 0, 0, 1, 3, 7, 9, 0, 0, 0, 0}, y);
     }

@@ -20,6 +20,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.util.Locale;
+import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -115,7 +116,7 @@ class GpuParityTest {
         int n = 9;
         int size = 64;
         byte[] rgb = new byte[n * size * size * 3];
-        new java.util.Random(6).nextBytes(rgb);
+        new Random(6).nextBytes(rgb);
         Preprocessing imagenet = Preprocessing.IMAGENET;
         Tensor normalized = imagenet.normalize(rgb, n, size, size);
         try (CpuResNet cpu = CpuResNet.create(config, weights, "w");

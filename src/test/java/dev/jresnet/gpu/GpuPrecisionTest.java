@@ -2,6 +2,7 @@ package dev.jresnet.gpu;
 
 import dev.jresnet.cpu.CpuOptions;
 import dev.jresnet.cpu.CpuResNet;
+import dev.jresnet.gpu.sim.SimulatedGpu;
 import dev.jresnet.image.Preprocessing;
 import dev.jresnet.model.FeaturesConfig;
 import dev.jresnet.model.ModelConfig;
@@ -30,6 +31,7 @@ import java.nio.file.Path;
 import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -156,7 +158,7 @@ class GpuPrecisionTest {
         int n = 5;
         int size = 64;
         byte[] rgb = new byte[n * size * size * 3];
-        new java.util.Random(50).nextBytes(rgb);
+        new Random(50).nextBytes(rgb);
         Preprocessing imagenet = Preprocessing.IMAGENET;
         Tensor normalized = imagenet.normalize(rgb, n, size, size);
         try (GpuResNet gpu = GpuResNet.create(config, weights, "w", GpuTesting.options(2, size).withPrecision(Precision.FP16))) {
@@ -167,7 +169,7 @@ class GpuPrecisionTest {
     /** A Turing GPU has no TF32 (tf32 computes fp32 there) and no bfloat16 convolutions (refused, saying so). */
     @Test
     @Simulated("cuda12Turing")
-    void turingRunsTf32AsFp32AndRefusesBf16(dev.jresnet.gpu.sim.SimulatedGpu sim) {
+    void turingRunsTf32AsFp32AndRefusesBf16(SimulatedGpu sim) {
         ModelConfig config = GpuTesting.tinyResNet();
         StateDict weights = RandomWeights.generate(config.graph(), 51);
         Tensor input = SeededRandom.normal(52, 2, 3, 32, 32);

@@ -3,6 +3,9 @@ package dev.jresnet.weights;
 import dev.jresnet.model.ResNetConfig;
 import org.junit.jupiter.api.Test;
 
+import java.util.Arrays;
+import java.util.stream.IntStream;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -21,7 +24,7 @@ class RandomWeightsTest {
         StateDict resnet34 = RandomWeights.generate(ResNetConfig.named("resnet34").graph(), 5);
         assertArrayEquals(resnet18.floats("conv1.weight"), resnet34.floats("conv1.weight"));
         StateDict otherSeed = RandomWeights.generate(ResNetConfig.named("resnet18").graph(), 6);
-        assertFalse(java.util.Arrays.equals(resnet18.floats("conv1.weight"), otherSeed.floats("conv1.weight")));
+        assertFalse(Arrays.equals(resnet18.floats("conv1.weight"), otherSeed.floats("conv1.weight")));
     }
 
     @Test
@@ -52,7 +55,7 @@ class RandomWeightsTest {
             assertTrue(v >= 0.5f && v < 1.5f, "running var " + v);
         }
         float[] mean = resnet18.floats("layer3.0.bn1.running_mean");
-        assertTrue(java.util.stream.IntStream.range(0, mean.length).anyMatch(i -> mean[i] != 0f));
+        assertTrue(IntStream.range(0, mean.length).anyMatch(i -> mean[i] != 0f));
         double bound = 1 / Math.sqrt(512);
         for (float v : resnet18.floats("fc.weight")) {
             assertTrue(Math.abs(v) <= bound, "fc weight " + v);

@@ -15,6 +15,7 @@ import jcuda.jcudnn.cudnnTensorDescriptor;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Chooses convolution algorithms by measuring them with cudnnFindConvolutionForwardAlgorithmEx on the network's own
@@ -29,7 +30,7 @@ final class ConvAlgorithms {
     /** One measured algorithm, with the cudnnMathType_t it ran with. */
     record Measured(int algo, float milliseconds, long workspaceBytes, int mathType) {
         String describe() {
-            return cudnnConvolutionFwdAlgo.stringFor(algo) + String.format(java.util.Locale.ROOT, " %.3f ms, %d B workspace",
+            return cudnnConvolutionFwdAlgo.stringFor(algo) + String.format(Locale.ROOT, " %.3f ms, %d B workspace",
                     milliseconds, workspaceBytes) + (usesTensorCores() ? ", tensor cores" : "");
         }
 

@@ -7,10 +7,11 @@ import jcuda.runtime.JCuda;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
+import java.util.concurrent.atomic.AtomicLong;
 
 /** Page-locked host memory (cudaHostAlloc) for asynchronous copies, viewed as floats or bytes; freed by {@link #close()}. */
 public final class PinnedBuffer implements AutoCloseable {
-    private static final java.util.concurrent.atomic.AtomicLong LIVE_BYTES = new java.util.concurrent.atomic.AtomicLong();
+    private static final AtomicLong LIVE_BYTES = new AtomicLong();
 
     private final CudaApi cuda;
     private final Pointer pointer = new Pointer();

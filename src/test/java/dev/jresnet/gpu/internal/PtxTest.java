@@ -4,6 +4,7 @@ import dev.jresnet.testing.Tools;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -67,7 +68,7 @@ class PtxTest {
     void everyKernelTheLaunchersUseIsInThePtx() throws Exception {
         StringBuilder all = new StringBuilder();
         for (String name : KernelModule.PTX_FILES) {
-            all.append(new String(KernelModule.readPtx(name), java.nio.charset.StandardCharsets.US_ASCII));
+            all.append(new String(KernelModule.readPtx(name), StandardCharsets.US_ASCII));
         }
         for (DevicePrecision precision : DevicePrecision.values()) {
             for (Kernels.Kernel k : Kernels.Kernel.values()) {

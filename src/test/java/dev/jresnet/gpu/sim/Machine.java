@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 
 /**
@@ -31,7 +32,7 @@ final class Machine {
     private final ThreadLocal<Integer> currentDevice = ThreadLocal.withInitial(() -> 0);
     private final List<String> refusals = new ArrayList<>();
     /** How many times each of our kernels has run (graph replays included), by name. */
-    final Map<String, Integer> kernelRuns = new java.util.concurrent.ConcurrentHashMap<>();
+    final Map<String, Integer> kernelRuns = new ConcurrentHashMap<>();
 
     Machine(SimulatedGpu.Config config) {
         this.config = config;

@@ -14,8 +14,12 @@ import jcuda.driver.CUmodule;
 import jcuda.driver.CUresult;
 import jcuda.driver.CUstream;
 
+import java.nio.Buffer;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.nio.IntBuffer;
+import java.nio.ShortBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -238,12 +242,12 @@ final class SimDriver {
         return values;
     }
 
-    private static int elementSize(java.nio.Buffer b) {
+    private static int elementSize(Buffer b) {
         if (b instanceof ByteBuffer) {
             return 1;
-        } else if (b instanceof java.nio.ShortBuffer) {
+        } else if (b instanceof ShortBuffer) {
             return 2;
-        } else if (b instanceof java.nio.FloatBuffer || b instanceof java.nio.IntBuffer) {
+        } else if (b instanceof FloatBuffer || b instanceof IntBuffer) {
             return 4;
         }
         return 8;

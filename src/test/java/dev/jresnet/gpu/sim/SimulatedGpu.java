@@ -9,7 +9,9 @@ import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
+import java.nio.Buffer;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -171,7 +173,7 @@ public final class SimulatedGpu implements AutoCloseable {
      * HappensBefore}).
      */
     public ByteBuffer getByteBuffer(Pointer pointer, long byteOffset, long byteSize) {
-        java.nio.Buffer b = JCudaObjects.buffer(pointer);
+        Buffer b = JCudaObjects.buffer(pointer);
         if (!(b instanceof ByteBuffer bytes)) {
             return null; // as JCuda: only pointers to byte buffers (page-locked memory among them) have one
         }
@@ -179,7 +181,7 @@ public final class SimulatedGpu implements AutoCloseable {
         if (pinned != null && pinned.kind == Allocation.Kind.PINNED && !pinned.freed()) {
             machine.order.accessed(pinned, true, "Pointer.getByteBuffer");
         }
-        return bytes.slice(Math.toIntExact(byteOffset), Math.toIntExact(byteSize)).order(java.nio.ByteOrder.nativeOrder());
+        return bytes.slice(Math.toIntExact(byteOffset), Math.toIntExact(byteSize)).order(ByteOrder.nativeOrder());
     }
 
     // ---- fault injection ----

@@ -21,11 +21,13 @@ import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.HexFormat;
@@ -33,6 +35,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -111,7 +114,7 @@ class PretrainedWeightsTest {
     @Test
     void aTruncatedBodyIsResumedWithARangeRequest() throws IOException {
         server.serve(tinyFile, tiny, WeightsServer.Fault.TRUNCATE_FIRST);
-        List<String> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<String> events = new CopyOnWriteArrayList<>();
         Path file = pretrained(online(), recorder(events)).resolve(NAME);
         assertArrayEquals(tiny, Files.readAllBytes(file));
         assertEquals(List.of(new WeightsServer.Request(tinyFile, null), new WeightsServer.Request(tinyFile, "bytes=500-")),
@@ -342,9 +345,9 @@ class PretrainedWeightsTest {
         PretrainedEntry entry = PretrainedTable.torchvision().require("resnet50.IMAGENET1K_V2");
         assertEquals("https://download.pytorch.org/models/resnet50-11ad3fa6.pth", FetchSettings.defaults().urlOf(entry).toString());
         assertEquals("http://mirror.lan/torch/resnet50-11ad3fa6.pth",
-                FetchSettings.defaults().withMirror(java.net.URI.create("http://mirror.lan/torch")).urlOf(entry).toString());
+                FetchSettings.defaults().withMirror(URI.create("http://mirror.lan/torch")).urlOf(entry).toString());
         assertEquals("http://mirror.lan/torch/resnet50-11ad3fa6.pth",
-                FetchSettings.defaults().withMirror(java.net.URI.create("http://mirror.lan/torch/")).urlOf(entry).toString());
+                FetchSettings.defaults().withMirror(URI.create("http://mirror.lan/torch/")).urlOf(entry).toString());
     }
 
     @Test
@@ -429,7 +432,7 @@ class PretrainedWeightsTest {
     static String sha256(byte[] content) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
-        } catch (java.security.NoSuchAlgorithmException e) {
+        } catch (NoSuchAlgorithmException e) {
             throw new AssertionError(e);
         }
     }
@@ -437,7 +440,7 @@ class PretrainedWeightsTest {
     private static DownloadListener recorder(List<String> events) {
         return new DownloadListener() {
             @Override
-            public void started(java.net.URI url, Path target, long from, long total) {
+            public void started(URI url, Path target, long from, long total) {
                 events.add("started " + from + " of " + total);
             }
 

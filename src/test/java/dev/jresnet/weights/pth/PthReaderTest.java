@@ -27,6 +27,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.zip.CRC32;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
@@ -140,7 +141,7 @@ class PthReaderTest {
         Path shortStorage = dir.resolve("short.pth");
         try (ZipFile zip = new ZipFile(cases.resolve("views.pth").toFile());
              ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(shortStorage))) {
-            for (ZipEntry e : java.util.Collections.list(zip.entries())) {
+            for (ZipEntry e : Collections.list(zip.entries())) {
                 byte[] data = zip.getInputStream(e).readAllBytes();
                 if (e.getName().endsWith("/data/0")) {
                     data = Arrays.copyOf(data, data.length - 4);

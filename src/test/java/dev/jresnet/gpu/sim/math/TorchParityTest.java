@@ -11,6 +11,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
@@ -93,7 +94,7 @@ class TorchParityTest {
     /** Packed NCHW values placed at layout l in a fresh array (gaps hold NaN, which must never be read). */
     private static float[] place(float[] packed, Strided4d l) {
         float[] a = new float[(int) l.span()];
-        java.util.Arrays.fill(a, Float.NaN);
+        Arrays.fill(a, Float.NaN);
         Strided4d from = Strided4d.nchw(l.n(), l.c(), l.h(), l.w());
         copy(packed, from, a, l);
         return a;

@@ -1,5 +1,7 @@
 package dev.jresnet.gpu.sim.ptx;
 
+import java.util.Locale;
+
 /** setp and set (compare, optionally combined with a predicate), selp and slct (select). */
 final class CompareOps {
     private CompareOps() {
@@ -46,7 +48,7 @@ final class CompareOps {
             case "ls" -> Relation.LE;
             case "hi" -> Relation.GT;
             case "hs" -> Relation.GE;
-            default -> Relation.valueOf(name.toUpperCase(java.util.Locale.ROOT));
+            default -> Relation.valueOf(name.toUpperCase(Locale.ROOT));
         };
     }
 

@@ -6,6 +6,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -26,7 +27,7 @@ class PtxParserTest {
 
     @Test
     void everyShippedFileParses() {
-        assertEquals(KERNELS.keySet(), java.util.Set.of(ShippedPtx.FILES));
+        assertEquals(KERNELS.keySet(), Set.of(ShippedPtx.FILES));
         for (String file : ShippedPtx.FILES) {
             // As cuModuleLoadData gets it: NUL-terminated.
             PtxModule module = PtxModule.parse(ShippedPtx.text(file) + "\0");

@@ -6,12 +6,10 @@ import dev.jresnet.model.ResNetConfig;
 import dev.jresnet.plan.PlannerOptions;
 import dev.jresnet.plan.Precision;
 import dev.jresnet.tensor.Metrics;
-import dev.jresnet.tensor.Npy;
 import dev.jresnet.tensor.SeededRandom;
 import dev.jresnet.tensor.Tensor;
-import dev.jresnet.testing.TorchOracle;
+import dev.jresnet.testing.TorchvisionRun;
 import dev.jresnet.weights.RandomWeights;
-import dev.jresnet.weights.SafetensorsWriter;
 import dev.jresnet.weights.StateDict;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -19,9 +17,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.Locale;
-import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -39,19 +35,12 @@ class HalfPrecisionParityTest {
     @ParameterizedTest
     @ValueSource(strings = {"resnet18", "resnet50"})
     void fp16PlanMatchesTorchvisionWithTheSameRoundingAndStaysWithinItsBar(String arch, @TempDir Path dir) throws Exception {
-        TorchOracle.assumeAvailable();
         ResNetConfig config = ResNetConfig.named(arch);
         StateDict weights = RandomWeights.generate(config.graph(), 7);
         Tensor input = SeededRandom.normal(8, 2, 3, 96, 96);
-        Path weightsFile = dir.resolve(arch + ".safetensors");
-        SafetensorsWriter.write(weightsFile, weights, Map.of());
-        Npy.write(dir.resolve("x.npy"), input);
-        String[] oracle = {"--arch", arch, "--weights", weightsFile.toString(), "--input", dir.resolve("x.npy").toString(),
-                "--output"};
-        TorchOracle.runScript("torchvision_oracle.py", with(oracle, dir.resolve("y32.npy").toString()));
-        TorchOracle.runScript("torchvision_oracle.py", with(oracle, dir.resolve("y16.npy").toString(), "--half-storage"));
-        Tensor fp32 = Npy.read(dir.resolve("y32.npy"));
-        Tensor emulated = Npy.read(dir.resolve("y16.npy"));
+        TorchvisionRun torchvision = new TorchvisionRun(arch, weights, input, dir);
+        Tensor fp32 = torchvision.logits();
+        Tensor emulated = torchvision.logits("--half-storage");
         // BN kept, conv outputs rounded before BN: the same op boundaries as the hooks in torchvision's modules.
         try (CpuResNet net = CpuResNet.create(config, weights, arch, PlannerOptions.REFERENCE.withPrecision(Precision.FP16),
                 CpuOptions.fast())) {
@@ -71,12 +60,6 @@ class HalfPrecisionParityTest {
             System.out.printf(Locale.ROOT, "fp16 %s BN folded: vs torchvision fp32 %.3e%n", arch, fromFp32);
             assertTrue(fromFp32 <= Precision.FP16.tolerance(), () -> arch + " folded: " + fromFp32 + " from fp32");
         }
-    }
-
-    private static String[] with(String[] args, String... more) {
-        String[] all = Arrays.copyOf(args, args.length + more.length);
-        System.arraycopy(more, 0, all, args.length, more.length);
-        return all;
     }
 
     @Test

@@ -4,13 +4,11 @@ import dev.jresnet.cpu.CpuOptions;
 import dev.jresnet.cpu.CpuResNet;
 import dev.jresnet.model.ResNetConfig;
 import dev.jresnet.plan.PlannerOptions;
-import dev.jresnet.tensor.Npy;
 import dev.jresnet.tensor.SeededRandom;
 import dev.jresnet.tensor.Tensor;
 import dev.jresnet.testing.Golden;
-import dev.jresnet.testing.TorchOracle;
+import dev.jresnet.testing.TorchvisionRun;
 import dev.jresnet.weights.RandomWeights;
-import dev.jresnet.weights.SafetensorsWriter;
 import dev.jresnet.weights.StateDict;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,7 +19,6 @@ import org.junit.jupiter.params.provider.MethodSource;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 import static dev.jresnet.testing.Parity.assertWithin;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -64,16 +61,12 @@ class TorchvisionParityTest {
      */
     @Test
     void fullSizeResnet18MatchesTorchvisionRunNow(@TempDir Path dir) throws Exception {
-        TorchOracle.assumeAvailable();
         ResNetConfig config = ResNetConfig.named("resnet18");
         StateDict weights = RandomWeights.generate(config.graph(), 42);
         Tensor input = SeededRandom.normal(43, 8, 3, 224, 224);
-        Path weightsFile = dir.resolve("resnet18.safetensors");
-        SafetensorsWriter.write(weightsFile, weights, Map.of());
-        Npy.write(dir.resolve("x.npy"), input);
-        TorchOracle.runScript("torchvision_oracle.py", "--arch", "resnet18", "--weights", weightsFile.toString(),
-                "--input", dir.resolve("x.npy").toString(), "--output", dir.resolve("y.npy").toString());
-        Tensor expected = Npy.read(dir.resolve("y.npy"));
+        TorchvisionRun torchvision = new TorchvisionRun("resnet18", weights, input, dir);
+        Path weightsFile = torchvision.weightsFile();
+        Tensor expected = torchvision.logits();
         for (CpuOptions cpu : List.of(CpuOptions.plain(), CpuOptions.fast())) {
             int n = cpu.kernels() == CpuOptions.Kernels.PLAIN ? 2 : 8;
             for (PlannerOptions options : List.of(PlannerOptions.FUSED, PlannerOptions.REFERENCE)) {

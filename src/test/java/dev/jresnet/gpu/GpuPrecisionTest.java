@@ -11,14 +11,12 @@ import dev.jresnet.model.ResNetConfig;
 import dev.jresnet.plan.Precision;
 import dev.jresnet.plan.Schedule;
 import dev.jresnet.tensor.Metrics;
-import dev.jresnet.tensor.Npy;
 import dev.jresnet.tensor.SeededRandom;
 import dev.jresnet.tensor.Tensor;
 import dev.jresnet.testing.GpuUnderTest;
 import dev.jresnet.testing.Simulated;
-import dev.jresnet.testing.TorchOracle;
+import dev.jresnet.testing.TorchvisionRun;
 import dev.jresnet.weights.RandomWeights;
-import dev.jresnet.weights.SafetensorsWriter;
 import dev.jresnet.weights.StateDict;
 import org.junit.jupiter.api.DisplayNameGeneration;
 import org.junit.jupiter.api.Test;
@@ -59,16 +57,10 @@ class GpuPrecisionTest {
     @ParameterizedTest
     @ValueSource(strings = {"resnet18", "resnet50"})
     void everyPrecisionAndScheduleIsWithinItsBarOfTorchvisionFp32(String arch, @TempDir Path dir) throws Exception {
-        TorchOracle.assumeAvailable();
         ResNetConfig config = ResNetConfig.named(arch);
         StateDict weights = RandomWeights.generate(config.graph(), 41);
         Tensor input = SeededRandom.normal(42, 3, 3, 64, 64);
-        Path weightsFile = dir.resolve(arch + ".safetensors");
-        SafetensorsWriter.write(weightsFile, weights, Map.of());
-        Npy.write(dir.resolve("x.npy"), input);
-        TorchOracle.runScript("torchvision_oracle.py", "--arch", arch, "--weights", weightsFile.toString(), "--input",
-                dir.resolve("x.npy").toString(), "--output", dir.resolve("y.npy").toString());
-        Tensor torchvision = Npy.read(dir.resolve("y.npy"));
+        Tensor torchvision = new TorchvisionRun(arch, weights, input, dir).logits();
         for (Schedule schedule : Schedule.values()) {
             Map<Precision, Double> errors = new EnumMap<>(Precision.class);
             for (Precision precision : Precision.values()) {

@@ -1,6 +1,5 @@
 package dev.jresnet.gpu;
 
-import dev.jresnet.cpu.CpuResNet;
 import dev.jresnet.gpu.sim.SimulatedGpu;
 import dev.jresnet.model.ModelConfig;
 import dev.jresnet.model.ModelDescription;
@@ -35,10 +34,7 @@ class DriverCompatibilityTest {
         ModelConfig config = ModelDescription.resolve(name);
         StateDict weights = RandomWeights.generate(config.graph(), 5);
         Tensor input = SeededRandom.normal(6, 2, config.graph().inputChannels(), 64, 64);
-        Tensor cpu;
-        try (CpuResNet net = CpuResNet.create(config, weights, name)) {
-            cpu = net.forward(input);
-        }
+        Tensor cpu = GpuTesting.cpuLogits(config, weights, input);
         for (Schedule schedule : Schedule.values()) {
             try (GpuResNet gpu = GpuResNet.create(config, weights, name, GpuTesting.options(2, 64).withSchedule(schedule))) {
                 assertTrue(gpu.gpu().driverCudaVersion() == 12000 && gpu.gpu().computeMajor() == 7);

@@ -42,10 +42,7 @@ class GpuParityTest {
         ResNetConfig config = ResNetConfig.named(arch);
         StateDict weights = RandomWeights.generate(config.graph(), 21);
         Tensor input = SeededRandom.normal(22, 32, 3, 64, 64);
-        Tensor cpu;
-        try (CpuResNet net = CpuResNet.create(config, weights, "seed 21")) {
-            cpu = net.forward(input);
-        }
+        Tensor cpu = GpuTesting.cpuLogits(config, weights, input);
         for (Schedule schedule : Schedule.values()) {
             for (int batch : new int[]{1, 7, 32}) {
                 try (GpuResNet gpu = GpuResNet.create(config, weights, "seed 21",
@@ -61,10 +58,7 @@ class GpuParityTest {
         ResNetConfig config = ResNetConfig.named("resnet18");
         StateDict weights = RandomWeights.generate(config.graph(), 31);
         Tensor input = SeededRandom.normal(32, 2, 3, 224, 224);
-        Tensor cpu;
-        try (CpuResNet net = CpuResNet.create(config, weights, "seed 31")) {
-            cpu = net.forward(input);
-        }
+        Tensor cpu = GpuTesting.cpuLogits(config, weights, input);
         for (Schedule schedule : Schedule.values()) {
             try (GpuResNet gpu = GpuResNet.create(config, weights, "seed 31", GpuTesting.options(2, 224).withSchedule(schedule))) {
                 assertClose("resnet18 224x224 " + schedule, gpu.forward(input), cpu);
@@ -134,10 +128,7 @@ class GpuParityTest {
         StateDict weights = RandomWeights.generate(config.graph(), 5);
         int channels = config.graph().inputChannels();
         Tensor input = SeededRandom.normal(6, 3, channels, 64, 48); // not square: a height and width swapped shows
-        Tensor cpu;
-        try (CpuResNet net = CpuResNet.create(config, weights, name)) {
-            cpu = net.forward(input);
-        }
+        Tensor cpu = GpuTesting.cpuLogits(config, weights, input);
         for (Schedule schedule : Schedule.values()) {
             try (GpuResNet gpu = GpuResNet.create(config, weights, name,
                     GpuTesting.options(3, 64, 48).withSchedule(schedule))) {
@@ -158,10 +149,7 @@ class GpuParityTest {
         Tensor input = SeededRandom.normal(16, 3, 3, 64, 64);
         int nanImage = 1;
         input.data()[nanImage * 3 * 64 * 64 + 100] = Float.NaN;
-        Tensor cpu;
-        try (CpuResNet net = CpuResNet.create(config, weights, "w")) {
-            cpu = net.forward(input);
-        }
+        Tensor cpu = GpuTesting.cpuLogits(config, weights, input);
         for (Schedule schedule : Schedule.values()) {
             try (GpuResNet gpu = GpuResNet.create(config, weights, "w", GpuTesting.options(3, 64).withSchedule(schedule))) {
                 Tensor logits = gpu.forward(input);

@@ -1,12 +1,18 @@
 package dev.jresnet.gpu;
 
+import dev.jresnet.cpu.CpuResNet;
 import dev.jresnet.model.ModelConfig;
 import dev.jresnet.model.ModelDescription;
+import dev.jresnet.tensor.Tensor;
+import dev.jresnet.weights.StateDict;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 
-/** What the GPU tests share: options that keep the algorithm cache in memory, and a network small enough to build often. */
+/**
+ * What the GPU tests share: options that keep the algorithm cache in memory, a network small enough to build often, and
+ * the CPU's logits the GPU's are held to.
+ */
 final class GpuTesting {
     private GpuTesting() {
     }
@@ -35,6 +41,13 @@ final class GpuTesting {
                      "block": {"kernel_size": 3}}""", "tiny");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The CPU path's logits (default options): what the GPU tests compare with. */
+    static Tensor cpuLogits(ModelConfig config, StateDict weights, Tensor input) {
+        try (CpuResNet net = CpuResNet.create(config, weights, "the CPU reference")) {
+            return net.forward(input);
         }
     }
 }

@@ -30,6 +30,16 @@ class PtxKernelsTest {
         kernel.launch(shape.grid(), 1, 1, shape.block(), 1, 1, params.list(), memory, shape.parallelism());
     }
 
+    /** Launches a kernel whose parameters are a float32 input's and output's addresses, then {@code rest}; the output. */
+    private static float[] runOnFloats(PtxKernel kernel, Shape shape, float[] in, int outCount, Params rest) {
+        ByteArrayMemory memory = new ByteArrayMemory(4 * (in.length + outCount) + 1024);
+        long inAddress = memory.allocate(4 * in.length);
+        long outAddress = memory.allocate(4 * outCount);
+        memory.putFloats(inAddress, in);
+        launch(kernel, shape, new Params().u64(inAddress).u64(outAddress).append(rest), memory);
+        return memory.getFloats(outAddress, outCount);
+    }
+
     /** Values of every sign and size, with zeros, infinities and NaN among them. */
     private static float[] floats(int n, long seed) {
         Random random = new Random(seed);
@@ -258,12 +268,8 @@ class PtxKernelsTest {
         int outW = inW + left + 2;
         float[] in = floats(planes * inH * inW, 5);
         for (int mode = 0; mode < 4; mode++) {
-            ByteArrayMemory memory = new ByteArrayMemory(4 * planes * (inH * inW + outH * outW) + 1024);
-            long inAddress = memory.allocate(4 * in.length);
-            long outAddress = memory.allocate(4 * planes * outH * outW);
-            memory.putFloats(inAddress, in);
-            launch(kernel, shape, new Params().u64(inAddress).u64(outAddress).u64(planes).s32(inH).s32(inW).s32(outH)
-                    .s32(outW).s32(top).s32(left).s32(mode), memory);
+            float[] actual = runOnFloats(kernel, shape, in, planes * outH * outW, new Params().u64(planes).s32(inH).s32(inW).s32(outH)
+                    .s32(outW).s32(top).s32(left).s32(mode));
             float[] expected = new float[planes * outH * outW];
             int i = 0;
             for (int p = 0; p < planes; p++) {
@@ -275,7 +281,7 @@ class PtxKernelsTest {
                     }
                 }
             }
-            assertArrayEquals(expected, memory.getFloats(outAddress, expected.length), "mode " + mode);
+            assertArrayEquals(expected, actual, "mode " + mode);
         }
     }
 
@@ -296,12 +302,8 @@ class PtxKernelsTest {
             // PyTorch's floor rule, which the host applies.
             int outH = (inH + 2 * pad - d * (k - 1) - 1) / s + 1;
             int outW = (inW + 2 * pad - d * (k - 1) - 1) / s + 1;
-            ByteArrayMemory memory = new ByteArrayMemory(4 * planes * (inH * inW + outH * outW) + 1024);
-            long inAddress = memory.allocate(4 * in.length);
-            long outAddress = memory.allocate(4 * planes * outH * outW);
-            memory.putFloats(inAddress, in);
-            launch(kernel, shape, new Params().u64(inAddress).u64(outAddress).u64(planes).s32(inH).s32(inW).s32(outH)
-                    .s32(outW).s32(k).s32(s).s32(pad).s32(d), memory);
+            float[] actual = runOnFloats(kernel, shape, in, planes * outH * outW, new Params().u64(planes).s32(inH).s32(inW).s32(outH)
+                    .s32(outW).s32(k).s32(s).s32(pad).s32(d));
             float[] expected = new float[planes * outH * outW];
             int i = 0;
             for (int p = 0; p < planes; p++) {
@@ -324,7 +326,7 @@ class PtxKernelsTest {
                     }
                 }
             }
-            assertArrayEquals(expected, memory.getFloats(outAddress, expected.length),
+            assertArrayEquals(expected, actual,
                     "k=" + k + " s=" + s + " pad=" + pad + " d=" + d);
         }
     }
@@ -348,12 +350,8 @@ class PtxKernelsTest {
                 int pad = setting[2];
                 int outH = (inH + 2 * pad - k) / s + 1;
                 int outW = (inW + 2 * pad - k) / s + 1;
-                ByteArrayMemory memory = new ByteArrayMemory(4 * planes * (inH * inW + outH * outW) + 1024);
-                long inAddress = memory.allocate(4 * in.length);
-                long outAddress = memory.allocate(4 * planes * outH * outW);
-                memory.putFloats(inAddress, in);
-                launch(kernel, shape, new Params().u64(inAddress).u64(outAddress).u64(planes).s32(inH).s32(inW)
-                        .s32(outH).s32(outW).s32(k).s32(s).s32(pad).s32(countPad), memory);
+                float[] actual = runOnFloats(kernel, shape, in, planes * outH * outW, new Params().u64(planes).s32(inH).s32(inW)
+                        .s32(outH).s32(outW).s32(k).s32(s).s32(pad).s32(countPad));
                 float[] expected = new float[planes * outH * outW];
                 int i = 0;
                 for (int p = 0; p < planes; p++) {
@@ -378,7 +376,7 @@ class PtxKernelsTest {
                         }
                     }
                 }
-                assertArrayEquals(expected, memory.getFloats(outAddress, expected.length),
+                assertArrayEquals(expected, actual,
                         "k=" + k + " s=" + s + " pad=" + pad + " count_include_pad=" + countPad);
             }
         }
@@ -398,12 +396,8 @@ class PtxKernelsTest {
         int outH = (inH + 1) / 2;
         int outW = (inW + 1) / 2;
         float[] in = floats(batch * inC * inH * inW, 8);
-        ByteArrayMemory memory = new ByteArrayMemory(4 * (in.length + batch * outC * outH * outW) + 1024);
-        long inAddress = memory.allocate(4 * in.length);
-        long outAddress = memory.allocate(4 * batch * outC * outH * outW);
-        memory.putFloats(inAddress, in);
-        launch(kernel, shape, new Params().u64(inAddress).u64(outAddress).s32(batch).s32(inC).s32(inH).s32(inW)
-                .s32(outC).s32(outH).s32(outW).s32(s).s32(before), memory);
+        float[] actual = runOnFloats(kernel, shape, in, batch * outC * outH * outW, new Params().s32(batch).s32(inC).s32(inH).s32(inW)
+                .s32(outC).s32(outH).s32(outW).s32(s).s32(before));
         float[] expected = new float[batch * outC * outH * outW];
         int i = 0;
         for (int n = 0; n < batch; n++) {
@@ -417,7 +411,7 @@ class PtxKernelsTest {
                 }
             }
         }
-        assertArrayEquals(expected, memory.getFloats(outAddress, expected.length));
+        assertArrayEquals(expected, actual);
     }
 
     @ParameterizedTest
